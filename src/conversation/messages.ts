@@ -1,0 +1,85 @@
+/**
+ * The neutral messages that flow between channel adapters and the engine.
+ * Channel adapters are the only code that knows a platform: they turn a payload into an
+ * `InboundMessage` and render an `OutboundMessage` into platform calls.
+ */
+
+export const CHANNELS = ['telegram', 'whatsapp', 'web'] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+/** Locales Relais ships. `fr` is the source; the others may be drafts. */
+export const LOCALES = ['fr', 'en', 'ar', 'es', 'pt-BR', 'fa', 'ps', 'ti'] as const;
+export type LocaleCode = (typeof LOCALES)[number];
+
+/** What a platform told us that Relais cannot read, for a polite reply. */
+export type UnsupportedKind =
+  | 'image'
+  | 'audio'
+  | 'video'
+  | 'document'
+  | 'sticker'
+  | 'location'
+  | 'contacts'
+  | 'reaction'
+  | 'other';
+
+/** The commands that work anywhere. Channels may map a platform command (`/menu`) onto one. */
+export const COMMANDS = ['menu', 'back', 'language', 'volunteer', 'about', 'erase'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+export type InboundBody =
+  /** Free text typed by the person. The engine recognises command words and numbers in it. */
+  | { kind: 'text'; text: string }
+  /** A tap on a choice the engine offered earlier; `id` is the `Choice.id` it sent. */
+  | { kind: 'choice'; id: string }
+  /** First contact or a deep link (`/start zone-attente`, a QR code on a leaflet). */
+  | { kind: 'start'; payload?: string }
+  /** An explicit platform command (`/menu`, `/language`). */
+  | { kind: 'command'; command: CommandName }
+  /** A photo, voice note, sticker…: Relais answers politely in the person's language. */
+  | { kind: 'unsupported'; what: UnsupportedKind };
+
+/** Hints a channel can give for the first-contact language guess. */
+export interface LanguageHints {
+  /** Telegram's `from.language_code` (IETF tag such as `fr`, `pt-br`). */
+  languageCode?: string;
+  /** E.164 digits of a phone number without `+` (WhatsApp `wa_id`), used for its country prefix. */
+  phoneNumber?: string;
+}
+
+export interface InboundMessage {
+  channel: ChannelName;
+  /** Unique per channel: Telegram `update_id`, WhatsApp message id (wamid), web message uuid. */
+  externalId: string;
+  /** The person's identity on that channel: Telegram chat id, WhatsApp BSUID or `wa_id`, web session id. */
+  personKey: string;
+  receivedAt: Date;
+  hints?: LanguageHints;
+  body: InboundBody;
+}
+
+export interface Choice {
+  /** Short, stable key (≤ 48 bytes) that comes back in `{ kind: 'choice', id }`. Never shown. */
+  id: string;
+  /** Short label, within every channel's limits (content:check proves it). */
+  label: string;
+  description?: string;
+}
+
+export type OutboundMessage =
+  | { kind: 'text'; text: string }
+  | { kind: 'choices'; text: string; choices: Choice[] }
+  /** Not sent to the person: asks the handoff work to open (or bump) a case for a volunteer. */
+  | { kind: 'handoff'; urgent: boolean; reason: HandoffReason; topicId?: string };
+
+export type HandoffReason = 'asked' | 'urgent-deadline' | 'no-match' | 'unsupported-media';
+
+/** An outbound message that is sent to a person, as stored in the outbox. */
+export type DeliverableMessage = Exclude<OutboundMessage, { kind: 'handoff' }>;
+
+/** An outbox payload: a deliverable message plus what the renderer needs to know about the reader. */
+export interface OutboxPayload {
+  message: DeliverableMessage;
+  locale: LocaleCode;
+  direction: 'ltr' | 'rtl';
+}

@@ -1,0 +1,59 @@
+/**
+ * Structured JSON logs, one line per event. Never pass message text, phone numbers or chat ids:
+ * use `hashId()` when an identifier must appear so that lines about one person can still be grouped.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(event: string, fields?: LogFields): void;
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
+  /** A logger that adds `fields` to every line (a request id, a channel). */
+  child(fields: LogFields): Logger;
+}
+
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+export function createLogger(
+  level: LogLevel = 'info',
+  write: (line: string) => void = (line) => console.log(line),
+  base: LogFields = {},
+): Logger {
+  const emit = (at: Exclude<LogLevel, 'silent'>, event: string, fields?: LogFields) => {
+    if (ORDER[at] < ORDER[level]) return;
+    write(JSON.stringify({ time: new Date().toISOString(), level: at, event, ...base, ...serialise(fields) }));
+  };
+  return {
+    debug: (e, f) => emit('debug', e, f),
+    info: (e, f) => emit('info', e, f),
+    warn: (e, f) => emit('warn', e, f),
+    error: (e, f) => emit('error', e, f),
+    child: (fields) => createLogger(level, write, { ...base, ...fields }),
+  };
+}
+
+/** Errors become `{ name, message }`: their stack stays out of the logs, their message in. */
+function serialise(fields?: LogFields): LogFields | undefined {
+  if (!fields) return fields;
+  const out: LogFields = {};
+  for (const [key, value] of Object.entries(fields)) {
+    out[key] = value instanceof Error ? { name: value.name, message: value.message } : value;
+  }
+  return out;
+}
+
+/**
+ * A short, stable, non-reversible tag for an identifier (FNV-1a over the value, 8 hex digits).
+ * Enough to group log lines about one person; too short to be a lookup table for phone numbers.
+ */
+export function hashId(value: string | number): string {
+  let hash = 0x811c9dc5;
+  const text = String(value);
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}

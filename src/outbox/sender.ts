@@ -1,0 +1,46 @@
+import type { ChannelName, OutboxPayload } from '../conversation/messages.js';
+
+/** One outbox row handed to a channel sender. */
+export interface Delivery {
+  /** Outbox row id: stable across retries, usable as an idempotency hint. */
+  id: number;
+  channel: ChannelName;
+  /** The person's identity on the channel (chat id, BSUID or wa_id, web session id). */
+  personKey: string;
+  personId: number;
+  payload: OutboxPayload;
+  /** 1 on the first try. */
+  attempt: number;
+  /**
+   * When the person last wrote to us (WhatsApp's 24-hour window). `null` if never.
+   */
+  lastInboundAt: Date | null;
+}
+
+/**
+ * What a sender reports for one delivery. The outbox turns it into the row's next state:
+ * - `sent`: done (`externalIds` are the platform's message ids, used to match later statuses);
+ * - `retry`: a passing failure (5xx, network, throttling); `retryAfterMs` honours the platform's advice;
+ * - `failed`: permanent; the row keeps `reason` and volunteers see it;
+ * - `unreachable`: the person blocked us or left; the row fails and the person is marked unreachable;
+ * - `held`: may not be sent now (WhatsApp outside the 24-hour window); the row and every later one for
+ *   the person wait until the person writes again. `invite` asks the outbox to send the re-engagement
+ *   template, once, through `ChannelSender.sendInvite`.
+ */
+export type SendOutcome =
+  | { status: 'sent'; externalIds: string[] }
+  | { status: 'retry'; reason: string; retryAfterMs?: number }
+  | { status: 'failed'; reason: string }
+  | { status: 'unreachable'; reason: string }
+  | { status: 'held'; reason: string };
+
+/** The port every channel implements so the outbox can deliver through it. */
+export interface ChannelSender {
+  readonly channel: ChannelName;
+  send(delivery: Delivery): Promise<SendOutcome>;
+  /**
+   * Optional: invite a person outside the platform's messaging window to reply (WhatsApp template).
+   * Called by the outbox when a row becomes held; the outcome tells whether the invite went out.
+   */
+  sendInvite?(delivery: Delivery): Promise<SendOutcome>;
+}
