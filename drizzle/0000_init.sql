@@ -74,6 +74,7 @@ CREATE TABLE "people" (
 	"last_inbound_at" timestamp with time zone,
 	"unreachable_at" timestamp with time zone,
 	"unreachable_reason" text,
+	"invited_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

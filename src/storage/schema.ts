@@ -35,6 +35,8 @@ export const people = pgTable(
     /** Set when the person blocked the bot; nothing more is sent. */
     unreachableAt: timestamp('unreachable_at', { withTimezone: true }),
     unreachableReason: text('unreachable_reason'),
+    /** When the re-engagement template was last sent (WhatsApp, outside the 24-hour window). */
+    invitedAt: timestamp('invited_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('people_channel_key').on(t.channel, t.externalKey)],
