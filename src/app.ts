@@ -1,0 +1,150 @@
+import { and, eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { createBackground, type Background } from './background.js';
+import type { Channel, ChannelCore } from './channels/channel.js';
+import { createChannels, type ChannelOptions } from './channels/index.js';
+import type { Config } from './config.js';
+import type { Content } from './content/index.js';
+import { step, type ConversationState } from './conversation/engine.js';
+import type { ChannelName } from './conversation/messages.js';
+import { createConsoleRoutes } from './handoff/console.js';
+import { createInbox, type Inbox } from './inbound/inbox.js';
+import type { Logger } from './logger.js';
+import { createOutbox, type DeliveryReport, type Outbox } from './outbox/outbox.js';
+import type { DatabaseHandle } from './storage/database.js';
+import { people } from './storage/schema.js';
+
+export interface AppDeps {
+  config: Config;
+  database: DatabaseHandle;
+  content: Content;
+  logger: Logger;
+  now?: () => Date;
+  /** Per-channel options (a `fetch` for the WhatsApp client, Telegram's bot info…). */
+  channelOptions?: ChannelOptions;
+}
+
+export interface SweepReport {
+  inboundPeople: number;
+  delivery: DeliveryReport;
+}
+
+export interface RelaisApp {
+  app: Hono;
+  inbox: Inbox;
+  outbox: Outbox;
+  channels: Channel[];
+  background: Background;
+  /** The periodic work: events left unprocessed, due or expired outbox rows. */
+  sweep(): Promise<SweepReport>;
+}
+
+/** Builds the whole service from its dependencies. Both runtimes (Node, Workers) call this. */
+export function createApp(deps: AppDeps): RelaisApp {
+  const { config, database, content, logger } = deps;
+  const db = database.db;
+  const now = deps.now ?? (() => new Date());
+  const background = createBackground(logger);
+
+  const senders = new Map<ChannelName, Channel['sender']>();
+  const outbox = createOutbox({ db, senders, logger, maxAttempts: config.outbox.maxAttempts, now });
+  const inbox = createInbox({
+    db,
+    outbox,
+    logger,
+    now,
+    runEngine: (state, inbound) =>
+      step(state as ConversationState | null, inbound, {
+        content,
+        association: config.association,
+        channel: inbound.channel,
+        now: now(),
+      }),
+  });
+
+  const setReachable = async (channel: ChannelName, personKey: string, reason: string | null) => {
+    await db
+      .update(people)
+      .set({ unreachableAt: reason ? now() : null, unreachableReason: reason })
+      .where(and(eq(people.channel, channel), eq(people.externalKey, personKey)));
+  };
+  const core: ChannelCore = {
+    inbox,
+    people: {
+      markUnreachable: (channel, personKey, reason) => setReachable(channel, personKey, reason),
+      markReachable: (channel, personKey) => setReachable(channel, personKey, null),
+    },
+    outbox: { markFailedByExternalId: outbox.markFailedByExternalId },
+    firstSeen: inbox.firstSeen,
+    logger,
+    defer: (c, task) => background.defer(c, task),
+  };
+
+  const channels = createChannels(config, core, db, deps.channelOptions);
+  for (const channel of channels) senders.set(channel.name, channel.sender);
+
+  const app = new Hono();
+  app.use(requestId());
+  app.use(async function accessLog(c, next) {
+    const started = performance.now();
+    await next();
+    // The path only: query strings can carry tokens (WhatsApp's hub.verify_token).
+    logger.info('http.request', {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+    });
+  });
+
+  app.onError((error, c) => {
+    logger.error('http.error', { requestId: c.get('requestId'), path: c.req.path, error });
+    return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500);
+  });
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+
+  app.get('/healthz', async (c) => {
+    try {
+      await withTimeout(database.ping(), 3_000);
+      return c.json({ status: 'ok', database: { status: 'up', driver: database.driver } });
+    } catch (error) {
+      logger.warn('health.database_down', { error });
+      return c.json({ status: 'degraded', database: { status: 'down', driver: database.driver } }, 503);
+    }
+  });
+
+  for (const channel of channels) {
+    app.route(channel.name === 'web' ? '/chat' : `/webhooks/${channel.name}`, channel.routes);
+  }
+  app.route('/console', createConsoleRoutes({ db, config, logger }));
+  app.get('/', (c) =>
+    config.simulatorEnabled
+      ? c.redirect('/chat')
+      : c.json({ name: 'Relais', channels: channels.map((ch) => ch.name), health: '/healthz' }),
+  );
+
+  return {
+    app,
+    inbox,
+    outbox,
+    channels,
+    background,
+    async sweep() {
+      const inboundPeople = await inbox.processWaiting();
+      const delivery = await outbox.deliver();
+      return { inboundPeople, delivery };
+    },
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

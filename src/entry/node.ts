@@ -1,0 +1,59 @@
+import { serve } from '@hono/node-server';
+import { ConfigError } from '../config.js';
+import { bootRelais } from './boot.js';
+
+/** `npm start`: the Node server. */
+async function main() {
+  let booted;
+  try {
+    booted = await bootRelais(process.env, { sweep: true });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { config, logger, relais, database, startupMs } = booted;
+
+  const server = serve({ fetch: relais.app.fetch, port: config.port }, (info) => {
+    const base = config.publicUrl ?? `http://localhost:${info.port}`;
+    logger.info('server.started', {
+      port: info.port,
+      database: database.driver,
+      channels: relais.channels.map((c) => c.name),
+      startupMs,
+    });
+    const lines = [`Relais is running on ${base} (database: ${database.driver}, ready in ${startupMs} ms)`];
+    if (config.simulatorEnabled) lines.push(`  Local web chat:    ${base}/chat`);
+    lines.push(`  Volunteer console: ${base}/console`, `  Health:            ${base}/healthz`);
+    if (config.telegram) lines.push(`  Telegram webhook:  ${base}/webhooks/telegram`);
+    if (config.whatsapp) lines.push(`  WhatsApp webhook:  ${base}/webhooks/whatsapp`);
+    console.log(lines.join('\n'));
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('server.stopping', { signal });
+    // Stop taking requests; close() resolves when those in flight are done.
+    server.close(async () => {
+      try {
+        await booted.close();
+        logger.info('server.stopped');
+        process.exit(0);
+      } catch (error) {
+        logger.error('server.stop_failed', { error });
+        process.exit(1);
+      }
+    });
+    // Idle keep-alive sockets would hold close() open.
+    (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    setTimeout(() => process.exit(1), 15_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+await main();

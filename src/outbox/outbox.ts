@@ -1,0 +1,284 @@
+import { and, asc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import type { ChannelName, OutboxPayload } from '../conversation/messages.js';
+import { hashId, type Logger } from '../logger.js';
+import type { Db, DbOrTx } from '../storage/database.js';
+import { outbox, people } from '../storage/schema.js';
+import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.js';
+import type { ChannelSender, Delivery, SendOutcome } from './sender.js';
+
+export interface OutboxOptions {
+  db: Db;
+  senders: ReadonlyMap<ChannelName, ChannelSender>;
+  logger: Logger;
+  /** Attempts before a row is given up and kept as failed. */
+  maxAttempts: number;
+  /** How long a claim lasts; a sender that died mid-send is retried after it. */
+  leaseMs?: number;
+  /** Rows claimed per round. */
+  batchSize?: number;
+  backoff?: BackoffPolicy;
+  now?: () => Date;
+  random?: () => number;
+}
+
+export interface DeliveryReport {
+  sent: number;
+  retried: number;
+  failed: number;
+  held: number;
+}
+
+export interface Outbox {
+  /** Writes rows inside the caller's transaction, so they commit with the state change that caused them. */
+  enqueue(tx: DbOrTx, personId: number, channel: ChannelName, payloads: OutboxPayload[]): Promise<number[]>;
+  /**
+   * Claims due rows (the oldest open row of each person only, so messages to one person keep their
+   * order), sends them through the channel's sender and records each outcome. Repeats until nothing is
+   * due or `maxRounds` is reached. Safe to run from several processes at once.
+   */
+  deliver(maxRounds?: number): Promise<DeliveryReport>;
+  /** Held rows (outside a platform's window) go back to pending: the person wrote again. */
+  release(tx: DbOrTx, personId: number): Promise<void>;
+  /** A platform reported that a message it had accepted failed. */
+  markFailedByExternalId(channel: ChannelName, externalId: string, reason: string): Promise<void>;
+}
+
+const OPEN = ['pending', 'sending', 'held'] as const;
+
+/** Creates the durable outbox over the `outbox` table. */
+export function createOutbox(options: OutboxOptions): Outbox {
+  const { db, senders, logger, maxAttempts } = options;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const batchSize = options.batchSize ?? 50;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const now = options.now ?? (() => new Date());
+  const random = options.random ?? Math.random;
+
+  async function claim(): Promise<Delivery[]> {
+    return db.transaction(async (tx) => {
+      const at = now();
+      // The head of each person's queue: the oldest row not yet sent or given up.
+      const heads = tx
+        .selectDistinctOn([outbox.personId], { id: outbox.id })
+        .from(outbox)
+        .where(inArray(outbox.status, [...OPEN]))
+        .orderBy(outbox.personId, outbox.id);
+      const rows = await tx
+        .select({
+          id: outbox.id,
+          channel: outbox.channel,
+          payload: outbox.payload,
+          attempts: outbox.attempts,
+          personId: outbox.personId,
+          personKey: people.externalKey,
+          lastInboundAt: people.lastInboundAt,
+        })
+        .from(outbox)
+        .innerJoin(people, eq(people.id, outbox.personId))
+        .where(
+          and(
+            inArray(outbox.id, heads),
+            or(
+              and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, at)),
+              and(eq(outbox.status, 'sending'), isNotNull(outbox.leaseUntil), lte(outbox.leaseUntil, at)),
+            ),
+          ),
+        )
+        .orderBy(asc(outbox.id))
+        .limit(batchSize)
+        .for('update', { of: outbox, skipLocked: true });
+      if (rows.length === 0) return [];
+      await tx
+        .update(outbox)
+        .set({
+          status: 'sending',
+          leaseUntil: new Date(at.getTime() + leaseMs),
+          attempts: sql`${outbox.attempts} + 1`,
+        })
+        .where(
+          inArray(
+            outbox.id,
+            rows.map((r) => r.id),
+          ),
+        );
+      return rows.map((r) => ({
+        id: r.id,
+        channel: r.channel,
+        personKey: r.personKey,
+        personId: r.personId,
+        payload: r.payload,
+        attempt: r.attempts + 1,
+        lastInboundAt: r.lastInboundAt,
+      }));
+    });
+  }
+
+  async function send(delivery: Delivery): Promise<SendOutcome> {
+    const person = await db
+      .select({ unreachableAt: people.unreachableAt })
+      .from(people)
+      .where(eq(people.id, delivery.personId));
+    if (person[0]?.unreachableAt) return { status: 'failed', reason: 'the person is unreachable (blocked the bot)' };
+    const sender = senders.get(delivery.channel);
+    if (!sender) return { status: 'retry', reason: `the ${delivery.channel} channel is not configured here` };
+    try {
+      return await sender.send(delivery);
+    } catch (error) {
+      // A sender should map its own errors; anything that escapes is treated as passing.
+      return { status: 'retry', reason: `sender threw: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+
+  /** Records what happened to one claimed row. */
+  async function settle(delivery: Delivery, outcome: SendOutcome, report: DeliveryReport): Promise<void> {
+    const log = logger.child({ outboxId: delivery.id, channel: delivery.channel, person: hashId(delivery.personKey) });
+    const mine = and(eq(outbox.id, delivery.id), eq(outbox.status, 'sending'));
+    switch (outcome.status) {
+      case 'sent':
+        report.sent++;
+        await db
+          .update(outbox)
+          .set({ status: 'sent', sentAt: now(), externalIds: outcome.externalIds, leaseUntil: null, lastError: null })
+          .where(mine);
+        log.debug('outbox.sent', { attempt: delivery.attempt });
+        return;
+      case 'retry': {
+        if (delivery.attempt >= maxAttempts) {
+          report.failed++;
+          await fail(delivery.id, `gave up after ${delivery.attempt} attempts: ${outcome.reason}`);
+          log.warn('outbox.gave_up', { attempt: delivery.attempt, reason: outcome.reason });
+          return;
+        }
+        report.retried++;
+        const delay = retryDelayMs(delivery.attempt, outcome.retryAfterMs, backoff, random);
+        await db
+          .update(outbox)
+          .set({
+            status: 'pending',
+            leaseUntil: null,
+            lastError: outcome.reason,
+            nextAttemptAt: new Date(now().getTime() + delay),
+          })
+          .where(mine);
+        log.info('outbox.retry', { attempt: delivery.attempt, delayMs: delay, reason: outcome.reason });
+        return;
+      }
+      case 'failed':
+        report.failed++;
+        await fail(delivery.id, outcome.reason);
+        log.warn('outbox.failed', { reason: outcome.reason });
+        return;
+      case 'unreachable':
+        report.failed++;
+        await db.transaction(async (tx) => {
+          await tx
+            .update(people)
+            .set({ unreachableAt: now(), unreachableReason: outcome.reason })
+            .where(eq(people.id, delivery.personId));
+          await tx
+            .update(outbox)
+            .set({ status: 'failed', leaseUntil: null, lastError: `unreachable: ${outcome.reason}` })
+            .where(and(eq(outbox.personId, delivery.personId), inArray(outbox.status, [...OPEN])));
+        });
+        log.warn('outbox.unreachable', { reason: outcome.reason });
+        return;
+      case 'held':
+        report.held++;
+        await hold(delivery, outcome.reason, log);
+        return;
+    }
+  }
+
+  async function fail(id: number, reason: string) {
+    await db
+      .update(outbox)
+      .set({ status: 'failed', leaseUntil: null, lastError: reason })
+      .where(and(eq(outbox.id, id), eq(outbox.status, 'sending')));
+  }
+
+  /**
+   * Outside the platform's window: every open row of the person waits, and the person is invited back
+   * once (per time they wrote) through the channel's template, if it has one.
+   */
+  async function hold(delivery: Delivery, reason: string, log: Logger) {
+    const sender = senders.get(delivery.channel);
+    const [person] = await db
+      .select({ invitedAt: people.invitedAt, lastInboundAt: people.lastInboundAt })
+      .from(people)
+      .where(eq(people.id, delivery.personId));
+    const alreadyInvited =
+      !!person?.invitedAt && (!person.lastInboundAt || person.invitedAt >= person.lastInboundAt);
+    let note = reason;
+    if (sender?.sendInvite && !alreadyInvited) {
+      const invite = await sender.sendInvite(delivery).catch(
+        (error: unknown): SendOutcome => ({ status: 'retry', reason: String(error) }),
+      );
+      if (invite.status === 'sent') {
+        await db.update(people).set({ invitedAt: now() }).where(eq(people.id, delivery.personId));
+        log.info('outbox.invited');
+      } else if (invite.status === 'retry' && delivery.attempt < maxAttempts) {
+        // Try the whole thing again later rather than hold without having invited.
+        await db
+          .update(outbox)
+          .set({
+            status: 'pending',
+            leaseUntil: null,
+            lastError: `invite not sent yet: ${invite.reason}`,
+            nextAttemptAt: new Date(now().getTime() + retryDelayMs(delivery.attempt, invite.retryAfterMs, backoff, random)),
+          })
+          .where(and(eq(outbox.id, delivery.id), eq(outbox.status, 'sending')));
+        return;
+      } else {
+        note = `${reason}; invitation failed: ${invite.reason}`;
+      }
+    }
+    await db
+      .update(outbox)
+      .set({ status: 'held', leaseUntil: null, lastError: note })
+      .where(
+        and(
+          eq(outbox.personId, delivery.personId),
+          or(and(eq(outbox.id, delivery.id), eq(outbox.status, 'sending')), eq(outbox.status, 'pending')),
+        ),
+      );
+    log.info('outbox.held', { reason });
+  }
+
+  return {
+    async enqueue(tx, personId, channel, payloads) {
+      if (payloads.length === 0) return [];
+      const rows = await tx
+        .insert(outbox)
+        .values(payloads.map((payload) => ({ personId, channel, payload, nextAttemptAt: now() })))
+        .returning({ id: outbox.id });
+      return rows.map((r) => r.id);
+    },
+
+    async deliver(maxRounds = 100) {
+      const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, held: 0 };
+      for (let round = 0; round < maxRounds; round++) {
+        const claimed = await claim();
+        if (claimed.length === 0) break;
+        // Different people in parallel; one person never has two rows in a round.
+        await Promise.all(claimed.map(async (d) => settle(d, await send(d), report)));
+      }
+      return report;
+    },
+
+    async release(tx, personId) {
+      await tx
+        .update(outbox)
+        .set({ status: 'pending', nextAttemptAt: now() })
+        .where(and(eq(outbox.personId, personId), eq(outbox.status, 'held')));
+    },
+
+    async markFailedByExternalId(channel, externalId, reason) {
+      await db
+        .update(outbox)
+        .set({ status: 'failed', lastError: reason, leaseUntil: null })
+        .where(
+          and(eq(outbox.channel, channel), sql`${outbox.externalIds} @> ${JSON.stringify([externalId])}::jsonb`),
+        );
+    },
+  };
+}
