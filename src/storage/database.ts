@@ -26,28 +26,13 @@ export interface OpenDatabaseOptions {
 
 /**
  * Opens the database: postgres.js when a URL is given, PGlite otherwise. Drivers are imported lazily so
- * the Worker bundle never carries PGlite and the Node server never loads the driver it does not use.
+ * the Node server never loads the driver it does not use; the Worker imports `openPostgres` directly
+ * so its bundle never carries PGlite.
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
-    const { default: postgres } = await import('postgres');
-    const { drizzle } = await import('drizzle-orm/postgres-js');
-    const client = postgres(options.url, {
-      max: options.maxConnections ?? 10,
-      onnotice: () => {},
-      // Workers (Hyperdrive) and short-lived processes: do not keep idle sockets forever.
-      idle_timeout: 20,
-      connect_timeout: 10,
-    });
-    const db = drizzle(client, { schema }) as unknown as Db;
-    return {
-      db,
-      driver: 'postgres',
-      ping: async () => {
-        await db.execute(sql`select 1`);
-      },
-      close: () => client.end({ timeout: 5 }),
-    };
+    const { openPostgres } = await import('./postgres.js');
+    return openPostgres(options.url, options.maxConnections);
   }
 
   const { PGlite } = await import('@electric-sql/pglite');

@@ -1,0 +1,25 @@
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import type { DatabaseHandle, Db } from './database.js';
+import { schema } from './schema.js';
+
+/** PostgreSQL through postgres.js: production on Node, and Workers through Hyperdrive. */
+export function openPostgres(url: string, maxConnections = 10): DatabaseHandle {
+  const client = postgres(url, {
+    max: maxConnections,
+    onnotice: () => {},
+    // Short-lived processes and Workers: do not keep idle sockets forever.
+    idle_timeout: 20,
+    connect_timeout: 10,
+  });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    driver: 'postgres',
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
