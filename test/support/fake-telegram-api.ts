@@ -127,9 +127,8 @@ export async function startFakeTelegramApi(options: { token?: string } = {}): Pr
     const scripted = scripts.get(method)?.shift();
     const failure = scripted && !('pass' in scripted) ? scripted : undefined;
     const chatId = payload.chat_id === undefined ? undefined : String(payload.chat_id);
-    const effective =
-      failure ?? (method === 'sendMessage' && chatId && blocked.has(chatId) ? failures.blocked() : undefined);
-    if (effective) return fail(res, call, effective);
+    const effective = failure ?? (method === 'sendMessage' && chatId && blocked.has(chatId) ? failures.blocked() : undefined);
+    if (effective && !('pass' in effective)) return fail(res, call, effective);
 
     const result = answer(method, payload, call);
     if (result === undefined) {
