@@ -1,3 +1,4 @@
+import type { ExecutionContext } from 'hono';
 import { createApp, type RelaisApp } from '../app.js';
 import { ConfigError, parseConfig } from '../config.js';
 import { loadContent } from '../content/index.js';
@@ -13,11 +14,6 @@ export interface WorkerEnv {
   /** Hyperdrive binding in front of PostgreSQL (wrangler.toml). */
   HYPERDRIVE?: { connectionString: string };
   [variable: string]: unknown;
-}
-
-interface ExecutionContextLike {
-  waitUntil(promise: Promise<unknown>): void;
-  passThroughOnException(): void;
 }
 
 // Pure data, parsed once per isolate.
@@ -39,7 +35,7 @@ function relaisFor(env: WorkerEnv): { relais: RelaisApp; close: () => Promise<vo
 }
 
 export default {
-  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContextLike): Promise<Response> {
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     let instance;
     try {
       instance = relaisFor(env);
@@ -57,7 +53,7 @@ export default {
   },
 
   /** Cron Trigger: the periodic sweep (unprocessed events, due and expired outbox rows). */
-  async scheduled(_event: unknown, env: WorkerEnv, ctx: ExecutionContextLike): Promise<void> {
+  async scheduled(_event: unknown, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
     const instance = relaisFor(env);
     ctx.waitUntil(instance.relais.sweep().finally(instance.close));
   },
