@@ -3,6 +3,7 @@ import type { Db } from '../storage/database.js';
 import type { Channel, ChannelCore } from './channel.js';
 import { createTelegramChannel, type TelegramChannelOptions } from './telegram/index.js';
 import { createWebChannel } from './web/web-channel.js';
+import { createWhatsAppChannel, type WhatsAppChannelOptions } from './whatsapp/index.js';
 
 /** Options that reach the channel adapters: mostly the far side of the network, for tests. */
 export interface ChannelOptions {
@@ -10,6 +11,8 @@ export interface ChannelOptions {
   fetch?: typeof fetch;
   /** Telegram: the bot's identity when known (no `getMe`), the volunteers' group handler. */
   telegram?: TelegramChannelOptions;
+  /** WhatsApp: the clock for the 24-hour window (tests), a ready client. */
+  whatsapp?: WhatsAppChannelOptions;
 }
 
 /** The channels this configuration turns on: each is on when its variables are set. */
@@ -17,5 +20,13 @@ export function createChannels(config: Config, core: ChannelCore, db: Db, _optio
   const channels: Channel[] = [];
   if (config.simulatorEnabled) channels.push(createWebChannel(db, core));
   if (config.telegram) channels.push(createTelegramChannel(config.telegram, core, _options.telegram));
+  if (config.whatsapp) {
+    channels.push(
+      createWhatsAppChannel(config.whatsapp, core, {
+        ...(_options.fetch ? { fetch: _options.fetch } : {}),
+        ..._options.whatsapp,
+      }),
+    );
+  }
   return channels;
 }
