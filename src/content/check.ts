@@ -1,0 +1,351 @@
+import { IntlMessageFormat } from 'intl-messageformat';
+import { LOCALES, type LocaleCode } from '../conversation/messages.js';
+import { buildFromParsed, parseContentFiles, type Content, type ContentFiles, type ContentProblem } from './index.js';
+import type { LocaleFile, TopicsFile } from './schema.js';
+import {
+  FIXED_SCREENS,
+  MAX_CHOICE_ID_BYTES,
+  topicChoices,
+  UI_MESSAGES,
+  UNSUPPORTED_KINDS,
+  unsupportedScreen,
+  choiceId,
+  type ChoiceSpec,
+  type ScreenSpec,
+} from './screens.js';
+
+/**
+ * `content:check`: proves the content is complete, well-formed, and fits every channel.
+ * Pure: takes the files' parsed JSON and returns every problem found, most precise first.
+ */
+
+/** Channel limits, in characters (code points) unless stated. */
+export const LIMITS = {
+  /** WhatsApp reply button title (up to 3 choices). */
+  buttonTitle: 20,
+  /** WhatsApp list row title (4 to 10 choices). */
+  rowTitle: 24,
+  rowDescription: 72,
+  sectionTitle: 24,
+  listButton: 20,
+  /** WhatsApp body sent with buttons or a list. */
+  bodyWithChoices: 1024,
+  /** Telegram and WhatsApp text. */
+  text: 4096,
+  maxChoices: 10,
+  maxButtons: 3,
+  /** Telegram callback_data, in bytes; Relais keeps ids ≤ 48 bytes so a channel prefix fits. */
+  callbackDataBytes: 64,
+} as const;
+
+const SOURCE: LocaleCode = 'fr';
+const length = (s: string) => [...s].length;
+const bytes = (s: string) => new TextEncoder().encode(s).length;
+
+/** Every message id the engine may ask for, given the topic graph. */
+export function requiredMessageIds(topics: TopicsFile): Set<string> {
+  const ids = new Set<string>(UI_MESSAGES);
+  for (const t of topics.topics) {
+    ids.add(`${t.id}.label`);
+    for (const m of t.body) ids.add(m);
+  }
+  return ids;
+}
+
+export function checkContent(files: ContentFiles): ContentProblem[] {
+  const parsed = parseContentFiles(files);
+  if (!parsed.ok) return parsed.problems;
+  const { topics, locales } = parsed.parsed;
+  const problems: ContentProblem[] = [];
+
+  checkGraph(topics, problems);
+  const required = requiredMessageIds(topics);
+  const syntaxOk = checkMessages(locales, required, problems);
+  checkKeywords(topics, locales, problems);
+  // Rendering needs every message present and parseable; the problems above say what to fix first.
+  if (syntaxOk) checkScreens(buildFromParsed(parsed.parsed), topics, problems);
+  return dedupe(problems);
+}
+
+function checkGraph(graph: TopicsFile, problems: ContentProblem[]): void {
+  const ids = new Map<string, number>();
+  for (const t of graph.topics) ids.set(t.id, (ids.get(t.id) ?? 0) + 1);
+  for (const [id, n] of ids) {
+    if (n > 1) problems.push({ code: 'duplicate', topic: id, detail: `topic id "${id}" is used ${n} times` });
+  }
+  if (!ids.has(graph.root)) problems.push({ code: 'unknown-topic', detail: `root topic "${graph.root}" does not exist` });
+
+  const aliasOwner = new Map<string, string>();
+  for (const t of graph.topics) {
+    for (const child of t.children) {
+      if (!ids.has(child)) problems.push({ code: 'unknown-topic', topic: t.id, detail: `child "${child}" does not exist` });
+    }
+    for (const alias of t.aliases) {
+      const owner = aliasOwner.get(alias);
+      if (owner && owner !== t.id) {
+        problems.push({ code: 'duplicate', topic: t.id, detail: `deep-link alias "${alias}" is also used by topic ${owner}` });
+      }
+      aliasOwner.set(alias, t.id);
+    }
+    if (t.kind === 'info' && t.sources.length === 0) {
+      problems.push({ code: 'no-sources', topic: t.id, detail: 'an info topic must cite its sources (CESEDA articles, decisions)' });
+    }
+    if (!t.reviewedOn) problems.push({ code: 'no-review-date', topic: t.id, detail: 'reviewedOn (YYYY-MM-DD) is missing' });
+  }
+
+  const reached = new Set([graph.root]);
+  const queue = [graph.root];
+  const byId = new Map(graph.topics.map((t) => [t.id, t]));
+  const parents = new Map<string, string>();
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    for (const child of byId.get(id)?.children ?? []) {
+      if (reached.has(child)) continue;
+      reached.add(child);
+      parents.set(child, id);
+      queue.push(child);
+    }
+  }
+  for (const t of graph.topics) {
+    if (!reached.has(t.id)) {
+      problems.push({ code: 'unreachable', topic: t.id, detail: `no path from "${graph.root}" reaches this topic` });
+    }
+    const choices = topicChoices(t, parents.get(t.id), graph.root);
+    const ways = ['nav:back', 'nav:menu', 'nav:volunteer'];
+    if (!choices.some((c) => ways.includes(c.id))) {
+      problems.push({
+        code: 'dead-end',
+        topic: t.id,
+        detail: 'the screen offers no way back, to the menu, or to a volunteer (add "back", "menu" or "volunteer" to nav)',
+      });
+    }
+  }
+}
+
+type ArgSignature = Map<string, string>;
+
+/** Returns false when a message is missing or unparseable (so screens cannot be rendered). */
+function checkMessages(locales: Map<LocaleCode, LocaleFile>, required: Set<string>, problems: ContentProblem[]): boolean {
+  let ok = true;
+  const source = locales.get(SOURCE)!;
+  const expected = new Set([...required, ...Object.keys(source.messages)]);
+  const signatures = new Map<LocaleCode, Map<string, ArgSignature>>();
+
+  for (const code of LOCALES) {
+    const file = locales.get(code)!;
+    const sigs = new Map<string, ArgSignature>();
+    signatures.set(code, sigs);
+    for (const id of expected) {
+      if (file.messages[id] === undefined) {
+        ok = false;
+        problems.push({
+          code: 'missing-message',
+          locale: code,
+          message: id,
+          detail: required.has(id) ? 'required message is missing' : `present in ${SOURCE}.json but missing here`,
+        });
+      }
+    }
+    for (const [id, text] of Object.entries(file.messages)) {
+      if (!expected.has(id)) {
+        problems.push({ code: 'unknown-message', locale: code, message: id, detail: `not in ${SOURCE}.json and not used by any topic` });
+      }
+      try {
+        const mf = new IntlMessageFormat(text, code, undefined, { ignoreTag: true });
+        sigs.set(id, argumentSignature(mf.getAst()));
+      } catch (error) {
+        ok = false;
+        problems.push({ code: 'icu-syntax', locale: code, message: id, detail: `ICU syntax error: ${(error as Error).message}` });
+      }
+    }
+  }
+  const sourceSigs = signatures.get(SOURCE)!;
+  for (const code of LOCALES) {
+    if (code === SOURCE) continue;
+    for (const [id, sig] of signatures.get(code)!) {
+      const want = sourceSigs.get(id);
+      if (!want) continue;
+      const show = (s: ArgSignature) => [...s].map(([n, t]) => `{${n}${t === 'argument' ? '' : ', ' + t}}`).sort().join(' ') || 'none';
+      if (show(want) !== show(sig)) {
+        problems.push({
+          code: 'placeholders',
+          locale: code,
+          message: id,
+          detail: `placeholders differ from ${SOURCE}: ${SOURCE} has ${show(want)}, ${code} has ${show(sig)}`,
+        });
+      }
+    }
+  }
+  return ok;
+}
+
+const AST_TYPES: Record<number, string> = { 1: 'argument', 2: 'number', 3: 'date', 4: 'time', 5: 'select', 6: 'plural', 8: 'tag' };
+
+function argumentSignature(ast: ReturnType<IntlMessageFormat['getAst']>, into: ArgSignature = new Map()): ArgSignature {
+  for (const el of ast) {
+    if ('value' in el && typeof el.value === 'string' && AST_TYPES[el.type]) into.set(el.value, AST_TYPES[el.type]!);
+    if ('options' in el) for (const opt of Object.values(el.options)) argumentSignature(opt.value, into);
+    if ('children' in el) argumentSignature(el.children, into);
+  }
+  return into;
+}
+
+function checkKeywords(graph: TopicsFile, locales: Map<LocaleCode, LocaleFile>, problems: ContentProblem[]): void {
+  const ids = new Set(graph.topics.map((t) => t.id));
+  for (const code of LOCALES) {
+    const file = locales.get(code)!;
+    for (const topicId of Object.keys(file.keywords)) {
+      if (!ids.has(topicId)) problems.push({ code: 'unknown-topic', locale: code, detail: `keywords for unknown topic "${topicId}"` });
+    }
+    for (const t of graph.topics) {
+      if (t.id === graph.root) continue;
+      if ((file.keywords[t.id] ?? []).length === 0) {
+        problems.push({ code: 'missing-keywords', locale: code, topic: t.id, detail: 'no keyword leads to this topic when typed' });
+      }
+    }
+  }
+}
+
+function checkScreens(content: Content, graph: TopicsFile, problems: ContentProblem[]): void {
+  const screens: { name: string; topic?: string; spec: ScreenSpec }[] = [];
+  for (const t of graph.topics) {
+    const body = t.body.map((message) => ({ message }));
+    for (const offerLanguage of [false, true]) {
+      screens.push({
+        name: `topic ${t.id}${offerLanguage ? ' (with language choice)' : ''}`,
+        topic: t.id,
+        spec: { texts: body, choices: topicChoices(t, content.parents.get(t.id), content.rootId, { offerLanguage }) },
+      });
+    }
+    // "Did you mean" lists topics with their branch as description: always four or more choices.
+    const branch = content.branches.get(t.id);
+    screens.push({
+      name: `did-you-mean listing ${t.id}`,
+      topic: t.id,
+      spec: {
+        texts: FIXED_SCREENS.didYouMean.texts,
+        choices: [
+          { id: choiceId.topic(t.id), label: { message: `${t.id}.label` }, ...(branch ? { description: { message: `${branch}.label` } } : {}) },
+          { id: choiceId.topic(t.id), label: { message: `${t.id}.label` } },
+          ...FIXED_SCREENS.noMatch.choices,
+        ],
+      },
+    });
+  }
+  for (const [name, spec] of Object.entries(FIXED_SCREENS)) screens.push({ name, spec });
+  for (const what of UNSUPPORTED_KINDS) screens.push({ name: `unsupported ${what}`, spec: unsupportedScreen(what) });
+  screens.push({
+    name: 'language picker',
+    spec: {
+      texts: [{ message: 'language.ask' }],
+      choices: LOCALES.map((l) => ({ id: choiceId.language(l), label: { literal: content.locales[l].nativeName } })),
+    },
+  });
+
+  for (const locale of LOCALES) {
+    const fit = (message: string, text: string, max: number, what: string, topic?: string) => {
+      if (length(text) > max) {
+        problems.push({
+          code: 'too-long',
+          locale,
+          message,
+          ...(topic ? { topic } : {}),
+          detail: `${what} is ${length(text)} characters, over the limit of ${max}: “${text}”`,
+        });
+      }
+    };
+    fit('list.button', content.text(locale, 'list.button'), LIMITS.listButton, 'WhatsApp list button text');
+    fit('list.section', content.text(locale, 'list.section'), LIMITS.sectionTitle, 'WhatsApp list section title');
+
+    for (const { name, topic, spec } of screens) {
+      spec.texts.forEach((t, i) => {
+        const text = content.text(locale, t.message, t.values);
+        const carriesChoices = i === spec.texts.length - 1 && spec.choices.length > 0;
+        fit(t.message, text, LIMITS.text, `text in ${name}`, topic);
+        if (carriesChoices) fit(t.message, text, LIMITS.bodyWithChoices, `body sent with choices in ${name}`, topic);
+      });
+      if (spec.choices.length > LIMITS.maxChoices) {
+        problems.push({
+          code: 'too-many-choices',
+          locale,
+          ...(topic ? { topic } : {}),
+          detail: `${name} offers ${spec.choices.length} choices, over the limit of ${LIMITS.maxChoices}`,
+        });
+      }
+      const asButtons = spec.choices.length <= LIMITS.maxButtons;
+      for (const c of spec.choices) checkChoice(content, locale, c, asButtons, name, topic, fit, problems);
+    }
+  }
+}
+
+function checkChoice(
+  content: Content,
+  locale: LocaleCode,
+  c: ChoiceSpec,
+  asButtons: boolean,
+  screen: string,
+  topic: string | undefined,
+  fit: (message: string, text: string, max: number, what: string, topic?: string) => void,
+  problems: ContentProblem[],
+): void {
+  if (bytes(c.id) > MAX_CHOICE_ID_BYTES) {
+    problems.push({
+      code: 'choice-id',
+      locale,
+      ...(topic ? { topic } : {}),
+      detail: `choice id "${c.id}" is ${bytes(c.id)} bytes, over ${MAX_CHOICE_ID_BYTES} (Telegram callback_data ≤ ${LIMITS.callbackDataBytes} with a prefix)`,
+    });
+  }
+  const label = 'literal' in c.label ? c.label.literal : content.text(locale, c.label.message);
+  const labelId = 'literal' in c.label ? 'nativeName' : c.label.message;
+  if (asButtons) fit(labelId, label, LIMITS.buttonTitle, `WhatsApp button title in ${screen}`, topic);
+  else fit(labelId, label, LIMITS.rowTitle, `WhatsApp list row title in ${screen}`, topic);
+  if (c.description) {
+    fit(c.description.message, content.text(locale, c.description.message), LIMITS.rowDescription, `WhatsApp row description in ${screen}`, topic);
+  }
+}
+
+function dedupe(problems: ContentProblem[]): ContentProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    // The same label fails on every screen showing it: report it once, with the first screen.
+    const key = `${p.code}|${p.locale}|${p.message}|${p.code === 'too-long' ? p.detail.replace(/ in .*? is /, ' is ') : p.detail}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** One row per locale for the completeness table. */
+export interface CompletenessRow {
+  locale: string;
+  nativeName: string;
+  direction: string;
+  status: string;
+  messages: string;
+  keywords: string;
+  problems: number;
+}
+
+export function completeness(files: ContentFiles, problems: ContentProblem[]): CompletenessRow[] {
+  const parsed = parseContentFiles(files);
+  const topics = (parsed.ok ? parsed.parsed.topics : undefined) as TopicsFile | undefined;
+  const required = topics ? requiredMessageIds(topics) : new Set<string>(UI_MESSAGES);
+  const topicIds = topics ? topics.topics.map((t) => t.id).filter((id) => id !== topics.root) : [];
+  return LOCALES.map((code) => {
+    const raw = files.locales[code] as Partial<LocaleFile> | undefined;
+    const messages = raw?.messages ?? {};
+    const keywords = raw?.keywords ?? {};
+    const present = [...required].filter((id) => typeof messages[id] === 'string').length;
+    const covered = topicIds.filter((id) => (keywords[id] ?? []).length > 0).length;
+    return {
+      locale: code,
+      nativeName: raw?.nativeName ?? '?',
+      direction: raw?.direction ?? '?',
+      status: raw?.status ?? '?',
+      messages: `${present}/${required.size}`,
+      keywords: `${covered}/${topicIds.length}`,
+      problems: problems.filter((p) => p.locale === code).length,
+    };
+  });
+}

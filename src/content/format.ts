@@ -1,0 +1,104 @@
+import { IntlMessageFormat } from 'intl-messageformat';
+import type { LocaleCode } from '../conversation/messages.js';
+
+/** Values a message may take: strings only (names, phone numbers, a select key). */
+export type MessageValues = Record<string, string>;
+
+/** First Strong Isolate … Pop Directional Isolate: keeps a Latin or numeric run whole inside RTL text. */
+export const FSI = '\u2068';
+export const PDI = '\u2069';
+
+/**
+ * A Latin/number run: "L333-2", "CESEDA", "ZAPI 3", "+33 1 23 45 67 89", "OFPRA".
+ * Starts with a Latin letter, an ASCII digit or "+"; may contain spaces between such words.
+ */
+const LTR_RUN =
+  /\+?[A-Za-z0-9\u00C0-\u024F][A-Za-z0-9\u00C0-\u024F\-./:@_'’°]*(?:[ \u00A0]+\(?[A-Za-z0-9\u00C0-\u024F][A-Za-z0-9\u00C0-\u024F\-./:@_'’°)]*)*/g;
+
+/**
+ * Wraps Latin and number runs of right-to-left text in FSI…PDI, leaving runs that are already
+ * isolated alone, so "المادة L333-2" shows the article number whole and in the right place.
+ */
+export function isolateLtrRuns(text: string): string {
+  return text
+    .split(/(\u2068[^\u2069]*\u2069)/)
+    .map((part) => (part.startsWith(FSI) ? part : part.replace(LTR_RUN, (run) => FSI + run + PDI)))
+    .join('');
+}
+
+export interface Formatter {
+  /** The formatted message, bidi-isolated for RTL locales. Throws `MissingMessageError` if absent. */
+  text(locale: LocaleCode, id: string, values?: MessageValues): string;
+  has(locale: LocaleCode, id: string): boolean;
+}
+
+export class MissingMessageError extends Error {
+  constructor(
+    readonly locale: LocaleCode,
+    readonly messageId: string,
+  ) {
+    super(`message "${messageId}" is missing in locale ${locale}`);
+    this.name = 'MissingMessageError';
+  }
+}
+
+/**
+ * Formats ICU messages with cached compiled formatters: each message is parsed once per process,
+ * and messages without values are formatted once, because the engine runs on every webhook.
+ */
+export function createFormatter(
+  locales: ReadonlyMap<LocaleCode, { messages: Record<string, string>; direction: 'ltr' | 'rtl' }>,
+): Formatter {
+  const compiled = new Map<string, { mf: IntlMessageFormat; plain: Set<string> }>();
+  const rendered = new Map<string, string>();
+
+  function compile(locale: LocaleCode, id: string): { mf: IntlMessageFormat; plain: Set<string> } {
+    const key = `${locale}\u0000${id}`;
+    let entry = compiled.get(key);
+    if (!entry) {
+      const source = locales.get(locale)?.messages[id];
+      if (source === undefined) throw new MissingMessageError(locale, id);
+      const mf = new IntlMessageFormat(source, locale, undefined, { ignoreTag: true });
+      entry = { mf, plain: plainArguments(mf.getAst()) };
+      compiled.set(key, entry);
+    }
+    return entry;
+  }
+
+  return {
+    has(locale, id) {
+      return locales.get(locale)?.messages[id] !== undefined;
+    },
+    text(locale, id, values) {
+      const rtl = locales.get(locale)?.direction === 'rtl';
+      if (!values) {
+        const key = `${locale}\u0000${id}`;
+        const cached = rendered.get(key);
+        if (cached !== undefined) return cached;
+        const out = String(compile(locale, id).mf.format());
+        const final = rtl ? isolateLtrRuns(out) : out;
+        rendered.set(key, final);
+        return final;
+      }
+      const { mf, plain } = compile(locale, id);
+      // Values from configuration (a phone number, an address) are isolated as a whole in RTL text;
+      // select keys are left alone so they still match their branch.
+      const vals: MessageValues = rtl
+        ? Object.fromEntries(Object.entries(values).map(([k, v]) => [k, plain.has(k) ? FSI + v + PDI : v]))
+        : values;
+      const out = String(mf.format(vals));
+      return rtl ? isolateLtrRuns(out) : out;
+    },
+  };
+}
+
+type Ast = ReturnType<IntlMessageFormat['getAst']>;
+
+/** Names of the `{simple}` arguments of a message, at any depth (inside select/plural branches too). */
+function plainArguments(ast: Ast, into = new Set<string>()): Set<string> {
+  for (const el of ast) {
+    if (el.type === 1) into.add(el.value);
+    if ('options' in el) for (const opt of Object.values(el.options)) plainArguments(opt.value, into);
+  }
+  return into;
+}

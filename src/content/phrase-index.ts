@@ -1,0 +1,86 @@
+import { arabicVariants, editDistance, normalise, tokens } from './normalise.js';
+
+/**
+ * A keyword index built once per content load: exact words, multi-word phrases, stems ("asyl*")
+ * and, for longer words, misspellings within one or two edits. Lookups cost a few map reads per
+ * word typed, plus a bounded fuzzy pass over words of similar length.
+ */
+export interface PhraseIndex<T> {
+  /** Score per target for the given normalised text; higher is a better match. */
+  match(normalisedText: string): Map<T, number>;
+}
+
+export const WEIGHT = { phrasePerWord: 3, exact: 3, stem: 2, fuzzy: 1 } as const;
+
+interface Phrase<T> {
+  rest: string[];
+  target: T;
+}
+
+/** Builds an index from (keyword, target) pairs. Keywords ending in `*` are stems. */
+export function createPhraseIndex<T>(entries: Iterable<readonly [keyword: string, target: T]>): PhraseIndex<T> {
+  const exact = new Map<string, Set<T>>();
+  const phrases = new Map<string, Phrase<T>[]>();
+  const stems = new Map<string, { stem: string; target: T }[]>();
+  const byLength = new Map<number, string[]>();
+
+  for (const [raw, target] of entries) {
+    const isStem = raw.trim().endsWith('*');
+    const words = tokens(normalise(raw));
+    if (words.length === 0) continue;
+    if (isStem && words.length === 1 && words[0]!.length >= 3) {
+      const stem = words[0]!;
+      const key = stem.slice(0, 2);
+      stems.set(key, [...(stems.get(key) ?? []), { stem, target }]);
+    } else if (words.length === 1) {
+      const word = words[0]!;
+      exact.set(word, (exact.get(word) ?? new Set<T>()).add(target));
+      if (word.length >= 5) {
+        const list = byLength.get(word.length) ?? [];
+        if (!list.includes(word)) list.push(word);
+        byLength.set(word.length, list);
+      }
+    } else {
+      phrases.set(words[0]!, [...(phrases.get(words[0]!) ?? []), { rest: words.slice(1), target }]);
+    }
+  }
+
+  return {
+    match(normalisedText) {
+      const scores = new Map<T, number>();
+      const bump = (target: T, by: number) => scores.set(target, (scores.get(target) ?? 0) + by);
+      const words = tokens(normalisedText);
+
+      for (let i = 0; i < words.length; i++) {
+        const typed = words[i]!;
+        // Each target counts once per typed word, with the best way it matched.
+        const best = new Map<T, number>();
+        const offer = (target: T, weight: number) => {
+          if ((best.get(target) ?? 0) < weight) best.set(target, weight);
+        };
+        for (const word of arabicVariants(typed)) {
+          for (const target of exact.get(word) ?? []) offer(target, WEIGHT.exact);
+          for (const { stem, target } of stems.get(word.slice(0, 2)) ?? []) {
+            if (word.startsWith(stem)) offer(target, WEIGHT.stem);
+          }
+          for (const phrase of phrases.get(word) ?? []) {
+            if (phrase.rest.every((w, k) => words[i + 1 + k] === w)) {
+              offer(phrase.target, WEIGHT.phrasePerWord * (phrase.rest.length + 1));
+            }
+          }
+        }
+        if (best.size === 0 && typed.length >= 5) {
+          // A misspelling: one edit for 5–7 letters, two from 8.
+          const max = typed.length >= 8 ? 2 : 1;
+          for (let len = typed.length - max; len <= typed.length + max; len++) {
+            for (const word of byLength.get(len) ?? []) {
+              if (editDistance(typed, word, max) <= max) for (const target of exact.get(word) ?? []) offer(target, WEIGHT.fuzzy);
+            }
+          }
+        }
+        for (const [target, weight] of best) bump(target, weight);
+      }
+      return scores;
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import type { LocaleCode, UnsupportedKind } from '../conversation/messages.js';
+import type { NavItem, Topic } from './schema.js';
+
+/**
+ * The screens the engine can show, described by message ids and choice ids only. The engine renders
+ * them; `content:check` renders the same descriptions in every locale to prove they fit every channel.
+ *
+ * Choice ids are short, stable, and never text: `t:<topicId>`, `nav:<item>`, `lang:<locale>`,
+ * `erase:yes|no`. They stay valid across conversations, so an old button still does what it said.
+ */
+
+export const MAX_CHOICE_ID_BYTES = 48;
+
+export const choiceId = {
+  topic: (topicId: string) => `t:${topicId}`,
+  nav: (item: NavItem) => `nav:${item}`,
+  language: (locale: LocaleCode) => `lang:${locale}`,
+  eraseYes: 'erase:yes',
+  eraseNo: 'erase:no',
+} as const;
+
+/** A choice whose label is a message id (or, for languages, a fixed native name). */
+export interface ChoiceSpec {
+  id: string;
+  label: { message: string } | { literal: string };
+  description?: { message: string };
+}
+
+export interface ScreenSpec {
+  /** Message ids sent as separate texts; the last one carries the choices. */
+  texts: { message: string; values?: Record<string, string> }[];
+  choices: ChoiceSpec[];
+}
+
+export const navChoice = (item: NavItem): ChoiceSpec => ({ id: choiceId.nav(item), label: { message: `nav.${item}` } });
+
+/** Default navigation: the root offers a volunteer and languages; first-level menus go home; deeper topics go back too. */
+export function defaultNav(topic: Topic, parentId: string | undefined, rootId: string): NavItem[] {
+  if (topic.nav) return topic.nav;
+  if (topic.id === rootId) return ['volunteer', 'language'];
+  if (parentId === rootId || parentId === undefined) return ['menu', 'volunteer'];
+  return ['back', 'menu', 'volunteer'];
+}
+
+/** The choices of a topic screen: its children, then its navigation. */
+export function topicChoices(
+  topic: Topic,
+  parentId: string | undefined,
+  rootId: string,
+  options: { offerLanguage?: boolean } = {},
+): ChoiceSpec[] {
+  const nav = defaultNav(topic, parentId, rootId);
+  const items = options.offerLanguage && !nav.includes('language') ? [...nav, 'language' as const] : nav;
+  return [
+    ...topic.children.map((child) => ({ id: choiceId.topic(child), label: { message: `${child}.label` } })),
+    ...items.map(navChoice),
+  ];
+}
+
+export const UNSUPPORTED_KINDS: readonly UnsupportedKind[] = [
+  'image',
+  'audio',
+  'video',
+  'document',
+  'sticker',
+  'location',
+  'contacts',
+  'reaction',
+  'other',
+];
+
+/** Fixed screens (not topics). */
+export const FIXED_SCREENS = {
+  noMatch: { texts: [{ message: 'nomatch' }], choices: [navChoice('menu'), navChoice('volunteer')] },
+  stale: { texts: [{ message: 'stale' }], choices: [navChoice('menu'), navChoice('volunteer')] },
+  eraseConfirm: {
+    texts: [{ message: 'erase.confirm' }],
+    choices: [
+      { id: choiceId.eraseYes, label: { message: 'erase.yes' } },
+      { id: choiceId.eraseNo, label: { message: 'erase.no' } },
+    ],
+  },
+  eraseDone: { texts: [{ message: 'erase.done' }], choices: [] },
+  eraseCancelled: { texts: [{ message: 'erase.cancelled' }], choices: [navChoice('menu')] },
+  volunteer: { texts: [{ message: 'volunteer.requested' }], choices: [navChoice('back'), navChoice('menu')] },
+  urgent: { texts: [{ message: 'urgent.detected' }], choices: [navChoice('menu')] },
+  didYouMean: { texts: [{ message: 'didyoumean' }], choices: [] },
+} satisfies Record<string, ScreenSpec>;
+
+/** Every unsupported-media screen, one per kind, for the checker. */
+export function unsupportedScreen(what: UnsupportedKind): ScreenSpec {
+  return {
+    texts: [{ message: 'unsupported', values: { what } }],
+    choices: [navChoice('volunteer'), navChoice('menu')],
+  };
+}
+
+/** Messages the engine uses outside topics; each must exist in every locale. */
+export const UI_MESSAGES = [
+  'welcome',
+  'draft.notice',
+  'language.ask',
+  'language.confirmed',
+  'nomatch',
+  'stale',
+  'didyoumean',
+  'unsupported',
+  'volunteer.requested',
+  'urgent.detected',
+  'erase.confirm',
+  'erase.yes',
+  'erase.no',
+  'erase.done',
+  'erase.cancelled',
+  'contact.intro',
+  'contact.phone',
+  'contact.hours',
+  'contact.address',
+  'contact.email',
+  'list.button',
+  'list.section',
+  'nav.back',
+  'nav.menu',
+  'nav.volunteer',
+  'nav.language',
+  'nav.about',
+  'nav.erase',
+] as const;

@@ -1,0 +1,111 @@
+import type { Content } from '../content/index.js';
+import { dominantScript, normalise } from '../content/normalise.js';
+import { LOCALES, type LanguageHints, type LocaleCode } from './messages.js';
+
+/**
+ * First-contact language guess. `sure` opens in that language (the picker still lets the person
+ * change); `ask` shows the picker with the candidates first, written in each of them.
+ */
+export type LanguageGuess =
+  | { status: 'sure'; locale: LocaleCode; from: 'telegram' | 'script' | 'phone' | 'words' }
+  | { status: 'ask'; candidates: LocaleCode[]; from: 'script' | 'phone' | 'none' };
+
+/** Telegram `language_code` (IETF) → locale. `prs` is Dari, written like Farsi. */
+export function localeFromLanguageCode(code: string | undefined): LocaleCode | undefined {
+  if (!code) return undefined;
+  const tag = code.toLowerCase().replace('_', '-');
+  const primary = tag.split('-')[0]!;
+  if (primary === 'pt') return 'pt-BR';
+  if (primary === 'prs') return 'fa';
+  if (primary === 'pbu' || primary === 'pbt') return 'ps';
+  return (LOCALES as readonly string[]).includes(primary) ? (primary as LocaleCode) : undefined;
+}
+
+/**
+ * Country calling codes → the locale most people from there read. Afghanistan is both Dari and
+ * Pashto: ask. Countries whose languages Relais does not ship are left out (the picker shows).
+ */
+const PHONE_PREFIXES: Record<string, LocaleCode | LocaleCode[]> = {
+  // French-speaking
+  '33': 'fr', '32': 'fr', '352': 'fr', '377': 'fr', '262': 'fr', '590': 'fr', '594': 'fr', '596': 'fr',
+  '221': 'fr', '223': 'fr', '224': 'fr', '225': 'fr', '226': 'fr', '227': 'fr', '228': 'fr', '229': 'fr',
+  '235': 'fr', '236': 'fr', '237': 'fr', '241': 'fr', '242': 'fr', '243': 'fr', '253': 'fr', '257': 'fr',
+  '261': 'fr', '269': 'fr', '509': 'fr',
+  // English-speaking
+  '1': 'en', '44': 'en', '353': 'en', '61': 'en', '64': 'en', '231': 'en', '232': 'en', '233': 'en',
+  '234': 'en', '220': 'en', '254': 'en', '256': 'en', '260': 'en', '263': 'en', '27': 'en', '211': 'en',
+  // Spanish-speaking
+  '34': 'es', '52': 'es', '53': 'es', '54': 'es', '56': 'es', '57': 'es', '58': 'es', '51': 'es',
+  '591': 'es', '593': 'es', '595': 'es', '598': 'es', '502': 'es', '503': 'es', '504': 'es', '505': 'es',
+  '506': 'es', '507': 'es', '240': 'es',
+  // Portuguese-speaking
+  '55': 'pt-BR', '351': 'pt-BR', '244': 'pt-BR', '258': 'pt-BR', '238': 'pt-BR', '245': 'pt-BR', '239': 'pt-BR',
+  // Arabic-speaking
+  '20': 'ar', '212': 'ar', '213': 'ar', '216': 'ar', '218': 'ar', '222': 'ar', '249': 'ar', '961': 'ar',
+  '962': 'ar', '963': 'ar', '964': 'ar', '965': 'ar', '966': 'ar', '967': 'ar', '968': 'ar', '970': 'ar',
+  '971': 'ar', '973': 'ar', '974': 'ar',
+  // Persian, Dari/Pashto, Tigrinya
+  '98': 'fa',
+  '93': ['fa', 'ps'],
+  '291': 'ti',
+};
+
+/** The locale(s) for an E.164 number (digits, optional `+`), by longest matching country code. */
+export function localesFromPhone(phone: string | undefined): LocaleCode[] {
+  if (!phone) return [];
+  const digits = phone.replace(/\D/g, '').replace(/^00/, '');
+  for (let len = 3; len >= 1; len--) {
+    const hit = PHONE_PREFIXES[digits.slice(0, len)];
+    if (hit) return Array.isArray(hit) ? hit : [hit];
+  }
+  return [];
+}
+
+const ARABIC_SCRIPT: LocaleCode[] = ['ar', 'fa', 'ps'];
+// Letters only Pashto uses, and letters Persian and Pashto use but Arabic does not.
+const PASHTO_ONLY = /[ټډړږښګڼۍې]/;
+const PERSIAN_OR_PASHTO = /[پچژگ]/;
+
+/** Guesses from the channel's hints and, when there is one, the first message's text. */
+export function guessLanguage(hints: LanguageHints | undefined, text: string | undefined, content: Content): LanguageGuess {
+  const fromCode = localeFromLanguageCode(hints?.languageCode);
+  const fromPhone = localesFromPhone(hints?.phoneNumber);
+  const script = text ? dominantScript(text.slice(0, 200)) : 'none';
+
+  if (script === 'ethiopic') return { status: 'sure', locale: 'ti', from: 'script' };
+  if (script === 'arabic') {
+    // Arabic script is shared by ar, fa and ps: only a hint naming one of them settles it.
+    if (fromCode && ARABIC_SCRIPT.includes(fromCode)) return { status: 'sure', locale: fromCode, from: 'telegram' };
+    const phoneRtl = fromPhone.filter((l) => ARABIC_SCRIPT.includes(l));
+    if (phoneRtl.length === 1) return { status: 'sure', locale: phoneRtl[0]!, from: 'phone' };
+    const order: LocaleCode[] = PASHTO_ONLY.test(text!)
+      ? ['ps', 'fa', 'ar']
+      : PERSIAN_OR_PASHTO.test(text!)
+        ? ['fa', 'ps', 'ar']
+        : phoneRtl.length > 0
+          ? [...phoneRtl, ...ARABIC_SCRIPT.filter((l) => !phoneRtl.includes(l))]
+          : ['ar', 'fa', 'ps'];
+    return { status: 'ask', candidates: order, from: 'script' };
+  }
+  if (fromCode) return { status: 'sure', locale: fromCode, from: 'telegram' };
+  if (fromPhone.length === 1) return { status: 'sure', locale: fromPhone[0]!, from: 'phone' };
+  if (fromPhone.length > 1) return { status: 'ask', candidates: fromPhone, from: 'phone' };
+  if (text && script === 'latin') {
+    const byWords = guessFromWords(text, content);
+    if (byWords) return { status: 'sure', locale: byWords, from: 'words' };
+  }
+  return { status: 'ask', candidates: ['fr', 'en'], from: 'none' };
+}
+
+/** The Latin-script locale whose words the text uses most, when one clearly leads. */
+function guessFromWords(text: string, content: Content): LocaleCode | undefined {
+  const norm = normalise(text);
+  const named = content.matchers.languageNames.get(norm);
+  if (named) return named;
+  const scores = [...content.matchers.lexicon.match(norm)]
+    .filter(([l]) => content.locales[l].direction === 'ltr' && l !== 'ti')
+    .sort((a, b) => b[1] - a[1]);
+  const [first, second] = scores;
+  if (!first || (second && second[1] === first[1])) return undefined;
+  return first[0];
+}
