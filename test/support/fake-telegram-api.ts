@@ -55,6 +55,13 @@ export const failures = {
   pass: (): ScriptedFailure => ({ pass: true }),
 };
 
+export interface SentMessage {
+  chatId: string;
+  messageId: number;
+  text: string;
+  replyMarkup?: { inline_keyboard: Array<Array<{ text: string; callback_data?: string }>> };
+}
+
 export interface WebhookState {
   url: string;
   secretToken?: string;
@@ -71,7 +78,7 @@ export interface FakeTelegramApi {
   /** Payloads of the successful calls of one method, in order. */
   succeeded(method: string): Record<string, unknown>[];
   /** Text messages delivered (successful `sendMessage` calls). */
-  sent(): Array<{ chatId: string; text: string; replyMarkup?: { inline_keyboard: Array<Array<{ text: string; callback_data?: string }>> } }>;
+  sent(): SentMessage[];
   /** The next calls of `method` fail with these, in order, then it succeeds again. */
   failNext(method: string, ...scripted: ScriptedFailure[]): void;
   /** Every later `sendMessage` to this chat answers 403 blocked (until `unblock`). */
@@ -269,6 +276,7 @@ export async function startFakeTelegramApi(options: { token?: string } = {}): Pr
         .filter((c) => c.method === 'sendMessage' && c.ok)
         .map((c) => ({
           chatId: String(c.payload.chat_id),
+          messageId: c.messageId!,
           text: String(c.payload.text),
           ...(c.payload.reply_markup ? { replyMarkup: c.payload.reply_markup as never } : {}),
         })),

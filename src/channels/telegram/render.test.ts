@@ -74,6 +74,8 @@ describe('renderTelegram', () => {
     // Flags are 4 code units each: six of them still make a very short label.
     expect(layoutRows(['🇫🇷🇮🇹🇪🇸🇵🇹🇦🇫🇪🇷', 'OK', 'Non'])).toEqual([[0, 1, 2]]);
     expect(layoutRows([])).toEqual([]);
+    // Bidi isolates around a label take no room on screen.
+    expect(layoutRows(['\u2068مرحبا\u2069', '\u2068نعم\u2069', 'OK'])).toEqual([[0, 1, 2]]);
     expect(layoutRows(['A very long label that is alone', 'B'])).toEqual([[0], [1]]);
   });
 

@@ -99,9 +99,12 @@ export function layoutRows(labels: string[]): number[][] {
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+/** Direction marks and isolates (the content wraps right-to-left values in them) take no room. */
+const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 function graphemeCount(text: string): number {
   let count = 0;
-  for (const _ of segmenter.segment(text)) count++;
+  for (const _ of segmenter.segment(text.replace(BIDI_CONTROLS, ''))) count++;
   return count;
 }
 
