@@ -13,7 +13,7 @@ export {
   type WhatsAppMessageContent,
 } from './client.js';
 export { verifyWhatsAppSignature, escapeNonAscii } from './signature.js';
-export { renderWhatsApp, type RenderResult } from './render.js';
+export { renderWhatsApp, defaultListWords, type ListWords, type RenderResult } from './render.js';
 export { toInbound } from './to-inbound.js';
 export { createWhatsAppSender, outcomeForError, withinWindow, WHATSAPP_WINDOW_MS } from './sender.js';
 export { LIST_WORDS } from './words.js';

@@ -68,6 +68,11 @@ describe('renderWhatsApp', () => {
     }
   });
 
+  it('takes the list words from the caller when given (e.g. the content’s own)', () => {
+    const [message] = ok(renderWhatsApp(fr({ kind: 'choices', text: 'Q', choices: choices(4) }), () => ({ button: 'Voir', section: 'Sujets' })));
+    expect(message).toMatchObject({ interactive: { action: { button: 'Voir', sections: [{ title: 'Sujets' }] } } });
+  });
+
   it('renders right-to-left text unchanged (Arabic list with Arabic words)', () => {
     const text = 'ما الذي تريد معرفته؟';
     const labels = ['منطقة الانتظار', 'رفض الدخول', 'طلب اللجوء', 'التحدث إلى متطوع'];

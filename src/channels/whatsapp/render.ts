@@ -1,4 +1,4 @@
-import type { Choice, OutboxPayload } from '../../conversation/messages.js';
+import type { Choice, LocaleCode, OutboxPayload } from '../../conversation/messages.js';
 import {
   WHATSAPP_LIMITS as L,
   checkMessageContent,
@@ -21,7 +21,13 @@ export type RenderResult =
   | { status: 'ok'; messages: WhatsAppMessageContent[] }
   | { status: 'invalid'; reason: string };
 
-export function renderWhatsApp(payload: OutboxPayload): RenderResult {
+/** The words of a list in a locale: its button ("Choose") and its section title ("Options"). */
+export type ListWords = (locale: LocaleCode) => { button: string; section: string };
+
+/** The built-in table; the app may pass the content's own words instead (`list.button`, `list.section`). */
+export const defaultListWords: ListWords = (locale) => LIST_WORDS[locale] ?? LIST_WORDS.en;
+
+export function renderWhatsApp(payload: OutboxPayload, listWords: ListWords = defaultListWords): RenderResult {
   const { message } = payload;
   const drafts: unknown[] = [];
 
@@ -51,7 +57,7 @@ export function renderWhatsApp(payload: OutboxPayload): RenderResult {
         },
       });
     } else {
-      const words = LIST_WORDS[payload.locale] ?? LIST_WORDS.en;
+      const words = listWords(payload.locale);
       drafts.push({
         type: 'interactive',
         interactive: {

@@ -8,7 +8,7 @@ import {
   recipientFor,
   type WhatsAppClient,
 } from './client.js';
-import { renderWhatsApp } from './render.js';
+import { renderWhatsApp, type ListWords } from './render.js';
 
 /** WhatsApp lets a business answer freely for 24 hours after the person's last message. */
 export const WHATSAPP_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -39,6 +39,8 @@ export interface WhatsAppSenderOptions {
   now?: () => Date;
   /** Defaults to 24 h. */
   windowMs?: number;
+  /** The list button and section words per locale (default: `LIST_WORDS`). */
+  listWords?: ListWords;
 }
 
 /**
@@ -66,7 +68,7 @@ export function createWhatsAppSender(
             : 'the person has never written on WhatsApp: waiting for them to write',
         };
       }
-      const rendered = renderWhatsApp(delivery.payload);
+      const rendered = renderWhatsApp(delivery.payload, options.listWords);
       if (rendered.status === 'invalid') return { status: 'failed', reason: rendered.reason };
 
       const recipient = recipientFor(delivery.personKey);

@@ -4,6 +4,7 @@ import type { InboundMessage } from '../../conversation/messages.js';
 import { hashId } from '../../logger.js';
 import type { Channel, ChannelCore } from '../channel.js';
 import { createWhatsAppClient, type WhatsAppClient } from './client.js';
+import type { ListWords } from './render.js';
 import { createWhatsAppSender } from './sender.js';
 import { verifyWhatsAppSignature } from './signature.js';
 import { toInbound } from './to-inbound.js';
@@ -16,6 +17,8 @@ export interface WhatsAppChannelOptions {
   now?: () => Date;
   /** A ready client (otherwise one is built from the config). */
   client?: WhatsAppClient;
+  /** The list button and section words per locale, e.g. from the content (default: `LIST_WORDS`). */
+  listWords?: ListWords;
 }
 
 /**
@@ -171,7 +174,10 @@ export function createWhatsAppChannel(
   return {
     name: 'whatsapp',
     routes,
-    sender: createWhatsAppSender(client, config, options.now ? { now: options.now } : {}),
+    sender: createWhatsAppSender(client, config, {
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.listWords ? { listWords: options.listWords } : {}),
+    }),
   };
 }
 
