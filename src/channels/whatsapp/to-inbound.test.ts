@@ -58,6 +58,12 @@ describe('toInbound', () => {
     expect(convert(event)).toMatchObject({ message: { personKey: 'FR.1111' } });
   });
 
+  it('never takes another person’s BSUID from a contact that does not match', () => {
+    const event = wa.text({ waId: '33611111111' }, 'Bonjour');
+    event.contact = { wa_id: '33622222222', user_id: 'FR.2222' };
+    expect(convert(event)).toMatchObject({ message: { personKey: '33611111111' } });
+  });
+
   it('reads button and list replies as choices', () => {
     expect(body(wa.buttonReply(amina, 'topic:zone-attente', 'Zone d’attente'))).toEqual({ kind: 'choice', id: 'topic:zone-attente' });
     expect(body(wa.listReply(amina, 'topic:asile', 'Asile'))).toEqual({ kind: 'choice', id: 'topic:asile' });

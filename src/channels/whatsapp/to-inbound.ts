@@ -34,9 +34,11 @@ export function toInbound(
 ): ToInboundResult {
   if (message.type === 'system') return { status: 'skipped', reason: 'system notice' };
 
+  const ownId = !!message.from || !!message.from_user_id;
   const contact =
     contacts.find((c) => (message.from && c.wa_id === message.from) || (message.from_user_id && c.user_id === message.from_user_id)) ??
-    (contacts.length === 1 ? contacts[0] : undefined);
+    // Only a message with no id of its own borrows the lone contact: never key one person by another's id.
+    (!ownId && contacts.length === 1 ? contacts[0] : undefined);
   const bsuid = nonEmpty(message.from_user_id) ?? nonEmpty(contact?.user_id);
   const waId = nonEmpty(message.from) ?? nonEmpty(contact?.wa_id);
   const personKey = bsuid ?? waId;
