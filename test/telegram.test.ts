@@ -344,6 +344,19 @@ describe('Telegram webhook, end to end', () => {
     expect(fake.calls).toEqual([]);
   });
 
+  it('answers a button tapped in a group, the volunteers’ included, without recording it', async () => {
+    const volunteers = -1001234567890;
+    const h = await start({ env: { TELEGRAM_VOLUNTEER_CHAT_ID: String(volunteers) } });
+    for (const groupId of [volunteers, -100555]) {
+      const update = u.callback(nextUpdateId(), 890_003, 'c:nav:menu');
+      update.callback_query.message.chat = { id: groupId, title: 'A group', type: 'supergroup' } as never;
+      expect((await h.send(update)).status).toBe(200);
+      expect(fake.succeeded('answerCallbackQuery')).toContainEqual({ callback_query_id: update.callback_query.id });
+    }
+    expect(fake.succeeded('editMessageReplyMarkup')).toEqual([]);
+    expect(await h.count(inboundEvents)).toBe(0);
+  });
+
   it('answers 503 when the update cannot be recorded, so Telegram retries; the retry is answered', async () => {
     const h = await start();
     const chat = 895_001;

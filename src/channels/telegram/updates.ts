@@ -48,6 +48,8 @@ export function createUpdateHandler(deps: UpdateHandlerDeps) {
 
     if (volunteerChatId !== undefined && ctx.chat && String(ctx.chat.id) === volunteerChatId) {
       if (onVolunteerChatUpdate) await onVolunteerChatUpdate(update);
+      // Until the handoff work answers its own buttons, a tap there must not spin forever either.
+      else if (update.callback_query) work.chores.push(...callbackChores(update.callback_query, false));
       return;
     }
 
