@@ -114,7 +114,8 @@ export function createWhatsAppChannel(
         if (status.status === 'failed') await applyFailedStatus(status);
       }
     } catch (error) {
-      log.error('whatsapp.record_failed', { error, messages: inbound.length, statuses: statuses.length });
+      // Not the error's message: a failed query's message can quote its parameters (texts, numbers).
+      log.error('whatsapp.record_failed', { error: errorKind(error), messages: inbound.length, statuses: statuses.length });
       return c.json({ error: 'could not record the update; retry later' }, 500);
     }
 
@@ -153,7 +154,7 @@ export function createWhatsAppChannel(
       try {
         if (await core.firstSeen('whatsapp', `status:${status.id}:${status.status}`)) fresh += 1;
       } catch (error) {
-        log.warn('whatsapp.status_dedupe_failed', { error });
+        log.warn('whatsapp.status_dedupe_failed', { error: errorKind(error) });
         return;
       }
     }
@@ -179,6 +180,14 @@ export function createWhatsAppChannel(
       ...(options.listWords ? { listWords: options.listWords } : {}),
     }),
   };
+}
+
+/** An error's class and database code, without its message. */
+function errorKind(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const cause = (error as { cause?: { code?: unknown; name?: unknown } }).cause;
+  const code = (error as { code?: unknown }).code ?? cause?.code;
+  return typeof code === 'string' ? `${error.name} (${code})` : error.name;
 }
 
 /** Compares two strings without an early exit on the first difference. */
