@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps): RelaisApp {
     defer: (c, task) => background.defer(c, task),
   };
 
-  const channels = createChannels(config, core, db, deps.channelOptions);
+  const channels = createChannels({ config, core, db, content, now }, deps.channelOptions);
   for (const channel of channels) senders.set(channel.name, channel.sender);
 
   const app = new Hono();

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { Content } from '../content/index.js';
 import type { Db } from '../storage/database.js';
 import type { Channel, ChannelCore } from './channel.js';
 import { createTelegramChannel, type TelegramChannelOptions } from './telegram/index.js';
@@ -15,16 +16,28 @@ export interface ChannelOptions {
   whatsapp?: WhatsAppChannelOptions;
 }
 
+export interface ChannelDeps {
+  config: Config;
+  core: ChannelCore;
+  db: Db;
+  content: Content;
+  now: () => Date;
+}
+
 /** The channels this configuration turns on: each is on when its variables are set. */
-export function createChannels(config: Config, core: ChannelCore, db: Db, _options: ChannelOptions = {}): Channel[] {
+export function createChannels(deps: ChannelDeps, options: ChannelOptions = {}): Channel[] {
+  const { config, core, db, content, now } = deps;
   const channels: Channel[] = [];
   if (config.simulatorEnabled) channels.push(createWebChannel(db, core));
-  if (config.telegram) channels.push(createTelegramChannel(config.telegram, core, _options.telegram));
+  if (config.telegram) channels.push(createTelegramChannel(config.telegram, core, options.telegram));
   if (config.whatsapp) {
     channels.push(
       createWhatsAppChannel(config.whatsapp, core, {
-        ...(_options.fetch ? { fetch: _options.fetch } : {}),
-        ..._options.whatsapp,
+        now,
+        // The list's button and section words are content, translated with the rest.
+        listWords: (locale) => ({ button: content.text(locale, 'list.button'), section: content.text(locale, 'list.section') }),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...options.whatsapp,
       }),
     );
   }
