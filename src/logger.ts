@@ -39,9 +39,21 @@ function serialise(fields?: LogFields): LogFields | undefined {
   if (!fields) return fields;
   const out: LogFields = {};
   for (const [key, value] of Object.entries(fields)) {
-    out[key] = value instanceof Error ? { name: value.name, message: value.message } : value;
+    out[key] = value instanceof Error ? describeError(value) : value;
   }
   return out;
+}
+
+/**
+ * drizzle's `DrizzleQueryError` message ends with the query's parameters (chat ids, message text):
+ * log the driver's reason (its `cause`) instead.
+ */
+function describeError(error: Error): { name: string; message: string } {
+  if ('query' in error && 'params' in error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return { name: error.name, message: cause instanceof Error ? cause.message : 'query failed' };
+  }
+  return { name: error.name, message: error.message };
 }
 
 /**
