@@ -370,6 +370,10 @@ describe('Telegram webhook, end to end', () => {
     }
     expect(response.status).toBe(503);
     expect(fake.sent()).toEqual([]);
+    // The failure is logged, without the query's parameters (the chat id, the text).
+    const failure = h.r.logs.find((line) => line.includes('telegram.webhook_failed'));
+    expect(failure).toBeDefined();
+    expect(failure).not.toContain(String(chat));
 
     expect((await h.send(update)).status).toBe(200);
     expect(texts(h.sentTo(chat))[0]).toBe(content.text('fr', 'welcome'));

@@ -1,3 +1,4 @@
+import { GrammyError } from 'grammy';
 import type { TelegramChannel } from '../channels/telegram/index.js';
 import { ConfigError } from '../config.js';
 import { bootRelais } from './boot.js';
@@ -35,20 +36,31 @@ async function main(argv: string[]) {
     stopping = true;
     logger.info('telegram.polling_stopping', { signal });
     setTimeout(() => process.exit(1), 15_000).unref();
-    await telegram.stopPolling();
+    // Stopping saves the update offset with one last getUpdates; if Telegram is unreachable, so be it.
+    await telegram.stopPolling().catch((error: unknown) => logger.warn('telegram.polling_stop_failed', { error }));
     await booted.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  await telegram.startPolling({
-    dropPendingUpdates: argv.includes('--drop-pending-updates'),
-    onStart: (me) => {
-      logger.info('telegram.polling_started', { bot: me.username, database: database.driver });
-      console.log(`Relais is listening to @${me.username} by long polling (database: ${database.driver}). Ctrl-C to stop.`);
-    },
-  });
+  console.log('Connecting to the Telegram Bot API…');
+  try {
+    await telegram.startPolling({
+      dropPendingUpdates: argv.includes('--drop-pending-updates'),
+      onStart: (me) => {
+        logger.info('telegram.polling_started', { bot: me.username, database: database.driver });
+        console.log(`Relais is listening to @${me.username} by long polling (database: ${database.driver}). Ctrl-C to stop.`);
+      },
+    });
+  } catch (error) {
+    // Ctrl-C while grammY was still retrying getMe aborts its wait: that is a normal stop.
+    if (stopping) return;
+    if (error instanceof GrammyError) console.error(`Telegram refused: ${error.description} (${error.method}). Check TELEGRAM_BOT_TOKEN.`);
+    else console.error(`Long polling stopped: ${error instanceof Error ? error.message : String(error)}`);
+    await booted.close();
+    process.exit(1);
+  }
 }
 
 await main(process.argv.slice(2));
