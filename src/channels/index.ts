@@ -29,7 +29,7 @@ export function createChannels(deps: ChannelDeps, options: ChannelOptions = {}):
   const { config, core, db, content, now } = deps;
   const channels: Channel[] = [];
   if (config.simulatorEnabled) channels.push(createWebChannel(db, core));
-  if (config.telegram) channels.push(createTelegramChannel(config.telegram, core, options.telegram));
+  if (config.telegram) channels.push(createTelegramChannel(config.telegram, core, { now, ...options.telegram }));
   if (config.whatsapp) {
     channels.push(
       createWhatsAppChannel(config.whatsapp, core, {
