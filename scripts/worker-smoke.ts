@@ -27,6 +27,10 @@ async function main() {
   await migrateDatabase(database);
   await database.close();
 
+  // Hyperdrive's local emulation insists on a password in the URL; with trust auth any will do.
+  const hyperdriveUrl = new URL(databaseUrl);
+  if (!hyperdriveUrl.password) hyperdriveUrl.password = 'unused';
+
   const port = await freePort();
   const started = performance.now();
   const child = spawn(
@@ -41,7 +45,7 @@ async function main() {
     {
       env: {
         ...process.env,
-        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl,
+        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: hyperdriveUrl.toString(),
         WRANGLER_SEND_METRICS: 'false',
         CI: 'true',
       },
