@@ -49,7 +49,7 @@ describe.skipIf(!available)('the /chat page in Chromium', () => {
     await page.goto(`${base}/chat?new`);
     const bot = page.locator('.msg:not(.mine)');
     await expect.poll(() => bot.count()).toBeGreaterThan(0);
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    expect(await page.getAttribute('html', 'lang')).toBe('fr');
 
     // Tap the first choice offered.
     const firstChoice = page.locator('.choices button:not([disabled])').first();
@@ -76,7 +76,7 @@ describe.skipIf(!available)('the /chat page in Chromium', () => {
     const arabic = page.locator('.choices button:not([disabled])', { hasText: 'العربية' });
     await arabic.first().waitFor();
     await arabic.first().click();
-    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('ar');
+    await expect.poll(() => page.getAttribute('html', 'lang')).toBe('ar');
     const lastBot = page.locator('.msg:not(.mine)').last();
     expect(await lastBot.getAttribute('dir')).toBe('rtl');
     await context.close();
