@@ -1,4 +1,4 @@
-import { Bot, webhookCallback } from 'grammy';
+import { Bot, BotError, webhookCallback } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -121,6 +121,7 @@ export function createTelegramChannel(
     try {
       await ensureIdentity();
       handleWebhook ??= webhookCallback(bot, 'hono', { secretToken: config.webhookSecret });
+      // `view` has the shape grammY's Hono adapter reads; grammY does not export that type.
       response = await handleWebhook(view as never);
     } catch (error) {
       if (error instanceof InvalidUpdateError) return c.json({ error: error.message }, 400);
@@ -141,7 +142,7 @@ export function createTelegramChannel(
     bot,
     async startPolling(pollingOptions = {}) {
       polling = true;
-      bot.catch((error) => logger.error('telegram.polling_update_failed', { error: unwrap(error.error) }));
+      bot.catch((error) => logger.error('telegram.polling_update_failed', { error: error.error }));
       await bot.start({
         allowed_updates: ALLOWED_UPDATES,
         drop_pending_updates: pollingOptions.dropPendingUpdates ?? false,
@@ -172,5 +173,5 @@ async function readUpdate(read: () => Promise<unknown>): Promise<Update> {
 
 /** grammY wraps middleware errors in `BotError`; the cause is what the logs need. */
 function unwrap(error: unknown): unknown {
-  return error instanceof Error && 'error' in error && error.name === 'BotError' ? (error as { error: unknown }).error : error;
+  return error instanceof BotError ? error.error : error;
 }
