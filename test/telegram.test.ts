@@ -117,6 +117,7 @@ describe('Telegram webhook, end to end', () => {
   it.each([
     ['fr', 810_001],
     ['en', 810_002],
+    ['ar', 810_003],
   ] as const)('walks a whole conversation from /start to a topic (%s)', async (locale, chat) => {
     const h = await start();
 
