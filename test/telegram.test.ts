@@ -207,6 +207,19 @@ describe('Telegram webhook, end to end', () => {
     expect(fake.calls).toEqual([]);
   });
 
+  it('refuses a forged request on a cold start without asking Telegram who the bot is', async () => {
+    const h = await start({ botInfo: false });
+    fake.failNext('getMe', failures.serverError());
+    expect((await h.post(u.text(nextUpdateId(), 840_002, '/start', 'fr'), 'forged')).status).toBe(401);
+    expect(fake.calls).toEqual([]);
+    // Telegram down when the first real update comes: 503, so Telegram sends it again.
+    const update = u.text(nextUpdateId(), 840_002, '/start', 'fr');
+    expect((await h.send(update)).status).toBe(503);
+    expect((await h.send(update)).status).toBe(200);
+    expect(fake.calls.filter((c) => c.method === 'getMe')).toHaveLength(2);
+    expect(h.sentTo(840_002).length).toBeGreaterThan(0);
+  });
+
   it('refuses a body that is not an update with 400', async () => {
     const h = await start();
     expect((await h.post('{not json')).status).toBe(400);

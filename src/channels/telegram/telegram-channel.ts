@@ -117,6 +117,12 @@ export function createTelegramChannel(
       json: (json: string) => c.json(json),
     };
 
+    // grammY checks the secret only after learning who the bot is; on a cold start, a forged request
+    // must not make us call Telegram (nor fail with 503 when Telegram is down): refuse it first.
+    if (!bot.isInited() && !sameSecret(c.req.header(SECRET_HEADER), config.webhookSecret)) {
+      return c.body(null, 401);
+    }
+
     let response: Response;
     try {
       await ensureIdentity();
@@ -169,6 +175,19 @@ async function readUpdate(read: () => Promise<unknown>): Promise<Update> {
   const parsed = updateShape.safeParse(body);
   if (!parsed.success) throw new InvalidUpdateError('the body is not a Telegram update (no update_id)');
   return parsed.data as unknown as Update;
+}
+
+const SECRET_HEADER = 'X-Telegram-Bot-Api-Secret-Token';
+
+/** Compares in time independent of where the strings differ (the length may leak; the secret's does not matter). */
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = new TextEncoder().encode(given);
+  const b = new TextEncoder().encode(expected);
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
+  return difference === 0;
 }
 
 /** grammY wraps middleware errors in `BotError`; the cause is what the logs need. */
