@@ -5,7 +5,15 @@ export {
   type TelegramChannel,
   type TelegramChannelOptions,
 } from './telegram-channel.js';
-export { renderTelegram, splitText, layoutRows, choicesKeyboard, TelegramRenderError, TELEGRAM_TEXT_LIMIT, type TelegramPart } from './render.js';
+export {
+  renderTelegram,
+  splitText,
+  layoutRows,
+  choicesKeyboard,
+  TelegramRenderError,
+  TELEGRAM_TEXT_LIMIT,
+  type TelegramPart,
+} from './render.js';
 export { createTelegramSender, sendOutcomeForError, type TelegramSenderOptions } from './sender.js';
 export {
   toInbound,
@@ -16,3 +24,4 @@ export {
   CHOICE_DATA_PREFIX,
 } from './to-inbound.js';
 export type { VolunteerChatHandler } from './updates.js';
+export { setTelegramWebhook, describeWebhookInfo, TELEGRAM_WEBHOOK_PATH, type SetWebhookOptions } from './webhook-setup.js';
