@@ -40,6 +40,8 @@ export interface ConversationState {
   welcomed: boolean;
   /** First contact happened (the picker or a deep-linked topic was shown). */
   greeted: boolean;
+  /** The picker was shown because the language was unclear (Arabic script, no hint). */
+  askedLanguage?: boolean;
   /** The locale whose "draft translation" notice was last shown. */
   draftNoticeFor?: LocaleCode;
   /** The topic last shown, and whether the last screen was that topic (vs. a picker, a confirm…). */
@@ -126,13 +128,14 @@ function firstContact(s: ConversationState, inbound: InboundMessage, ctx: Engine
     : guessLanguage(inbound.hints, text, content);
 
   if (guess.status === 'ask') {
-    if (s.greeted && text !== undefined) {
+    if (s.askedLanguage && text !== undefined) {
       // Asked once already and the person kept typing: carry on in the likeliest language.
       s.locale = guess.candidates[0]!;
       r.locale = s.locale;
       return handle(s, inbound, ctx, r, undefined);
     }
     s.greeted = true;
+    s.askedLanguage = true;
     r.locale = guess.candidates[0]!;
     const order = [...guess.candidates, ...LOCALES.filter((l) => !guess.candidates.includes(l))];
     // Written in each candidate language, since we do not know which one the person reads.
@@ -428,15 +431,19 @@ export type TopicMatch = { status: 'none' } | { status: 'one'; topic: string } |
 /**
  * Scores topics for typed text. A topic gains half of its ancestors' own scores ("proche droits"
  * → the relatives' rights topic) and a point when it is in the branch the person is reading.
+ * A menu's words ("airport", "my brother") set the context: when a question topic also matches,
+ * the menu counts half, so "my brother is stuck at the airport, his rights?" opens the rights.
  */
 export function matchTopic(norm: string, s: Pick<ConversationState, 'topic'>, content: Content): TopicMatch {
   const own = content.matchers.topics.match(norm);
   if (own.size === 0) return { status: 'none' };
   const currentBranch = s.topic ? content.branches.get(s.topic) : undefined;
+  const isMenu = (t: string) => content.topics.get(t)?.kind === 'menu';
+  const questionMatched = [...own.keys()].some((t) => content.topics.has(t) && !isMenu(t));
   const scored: [string, number][] = [];
   for (const [topic, score] of own) {
     if (!content.topics.has(topic)) continue;
-    let total = score;
+    let total = questionMatched && isMenu(topic) ? score / 2 : score;
     for (let p = content.parents.get(topic); p; p = content.parents.get(p)) total += (own.get(p) ?? 0) / 2;
     if (currentBranch && content.branches.get(topic) === currentBranch) total += 1;
     scored.push([topic, total]);
