@@ -1,13 +1,18 @@
 /**
  * `npm run smoke:worker`: starts the Worker under `wrangler dev` (the real workerd runtime) against a
  * real PostgreSQL and checks that it serves: /healthz answers 200 with the database up, the local web
- * chat answers a first message through the engine, the database and the outbox, and a forged webhook
- * is refused. Uses SMOKE_DATABASE_URL (default: the local test database), migrated first.
+ * chat answers a first message through the engine, the database and the outbox, a Telegram update and
+ * a signed WhatsApp message (with accents) are answered through `waitUntil` to local fake platform
+ * servers, and forged webhooks are refused. Uses SMOKE_DATABASE_URL (default: the local test
+ * database), migrated first.
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { openPostgres } from '../src/storage/postgres.js';
 import { migrateDatabase } from '../src/storage/migrate.js';
+import { FAKE_BOT_TOKEN, startFakeTelegramApi, telegramUpdates } from '../test/support/fake-telegram-api.js';
+import { startFakeGraphApi } from '../test/support/fake-graph-api.js';
+import { signedInit, wa, webhookOf, whatsappEnv } from '../test/support/whatsapp-fixtures.js';
 
 const databaseUrl = process.env.SMOKE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -31,16 +36,23 @@ async function main() {
   const hyperdriveUrl = new URL(databaseUrl);
   if (!hyperdriveUrl.password) hyperdriveUrl.password = 'unused';
 
+  const telegramApi = await startFakeTelegramApi();
+  const graphApi = await startFakeGraphApi();
+  const vars = {
+    SIMULATOR_ENABLED: 'true',
+    TELEGRAM_BOT_TOKEN: FAKE_BOT_TOKEN,
+    TELEGRAM_WEBHOOK_SECRET: 'smoke-secret',
+    TELEGRAM_API_ROOT: telegramApi.url,
+    ...whatsappEnv(graphApi.url),
+  };
+
   const port = await freePort();
   const started = performance.now();
   const child = spawn(
     'npx',
     [
       'wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false',
-      '--var', 'SIMULATOR_ENABLED:true',
-      '--var', 'TELEGRAM_BOT_TOKEN:123456:SMOKEtestTOKENnotREAL0000000',
-      '--var', 'TELEGRAM_WEBHOOK_SECRET:smoke-secret',
-      '--var', 'TELEGRAM_API_ROOT:http://127.0.0.1:9',
+      ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
     ],
     {
       env: {
@@ -56,10 +68,15 @@ async function main() {
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
-  const stop = () => {
+  const stop = async () => {
     try {
       process.kill(-child.pid!, 'SIGTERM');
     } catch {}
+    await Promise.all([telegramApi.close(), graphApi.close()]);
+  };
+  const waitFor = async (what: string, done: () => boolean) => {
+    for (let i = 0; i < 100 && !done(); i++) await new Promise((r) => setTimeout(r, 100));
+    check(done(), what);
   };
 
   const base = `http://127.0.0.1:${port}`;
@@ -91,12 +108,27 @@ async function main() {
       body: JSON.stringify({ update_id: 1 }),
     });
     check(forged.status === 401, `forged Telegram webhook: ${forged.status}`);
+
+    const update = telegramUpdates.text(Date.now() % 1_000_000_000, 424242, '/start zone-attente', 'fr');
+    const telegram = await fetch(`${base}/webhooks/telegram`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'smoke-secret' },
+      body: JSON.stringify(update),
+    });
+    check(telegram.status === 200, `Telegram update: ${telegram.status}`);
+    await waitFor('Telegram reply delivered to the Bot API after the response (waitUntil)', () => telegramApi.sent().length > 0);
+
+    const unsigned = await fetch(`${base}/webhooks/whatsapp`, { ...signedInit(webhookOf(wa.text({ waId: '33612345678' }, 'x')), { signature: null }) });
+    check(unsigned.status === 401, `unsigned WhatsApp webhook: ${unsigned.status}`);
+    const whatsapp = await fetch(`${base}/webhooks/whatsapp`, signedInit(webhookOf(wa.text({ waId: '33612345678' }, "J'ai été refoulé à Menton"))));
+    check(whatsapp.status === 200, `signed WhatsApp message with accents: ${whatsapp.status}`);
+    await waitFor('WhatsApp reply delivered to the Graph API after the response (waitUntil)', () => graphApi.sent().length > 0);
     console.log(`Worker smoke test passed under wrangler dev (workerd) in ${ready} ms to first /healthz 200; ${replies.replies.length} web chat replies.`);
   } catch (error) {
     console.error(output.split('\n').slice(-40).join('\n'));
     throw error;
   } finally {
-    stop();
+    await stop();
   }
 }
 

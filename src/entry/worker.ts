@@ -1,5 +1,7 @@
 import type { ExecutionContext } from 'hono';
+import type { UserFromGetMe } from 'grammy/types';
 import { createApp, type RelaisApp } from '../app.js';
+import type { TelegramChannel } from '../channels/telegram/index.js';
 import { ConfigError, parseConfig } from '../config.js';
 import { loadContent } from '../content/index.js';
 import { createLogger } from '../logger.js';
@@ -18,6 +20,9 @@ export interface WorkerEnv {
 
 // Pure data, parsed once per isolate.
 const content = loadContent();
+// The Telegram bot's identity, fetched by the first request's getMe and kept for the isolate's life,
+// so later updates do not pay for it.
+let telegramBotInfo: UserFromGetMe | undefined;
 
 /**
  * A Worker may not reuse a socket opened for another request, so each request gets its own database
@@ -30,8 +35,19 @@ function relaisFor(env: WorkerEnv): { relais: RelaisApp; close: () => Promise<vo
     throw new ConfigError([{ variable: 'HYPERDRIVE', message: 'a Hyperdrive binding (or DATABASE_URL) is required on Workers' }]);
   }
   const database = openPostgres(config.databaseUrl, 5);
-  const relais = createApp({ config, database, content, logger: createLogger(config.logLevel) });
-  return { relais, close: () => database.close() };
+  const relais = createApp({
+    config,
+    database,
+    content,
+    logger: createLogger(config.logLevel),
+    ...(telegramBotInfo ? { channelOptions: { telegram: { botInfo: telegramBotInfo } } } : {}),
+  });
+  const close = async () => {
+    const telegram = relais.channels.find((c): c is TelegramChannel => c.name === 'telegram');
+    if (telegram?.bot.isInited()) telegramBotInfo = telegram.bot.botInfo;
+    await database.close();
+  };
+  return { relais, close };
 }
 
 export default {
