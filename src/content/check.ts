@@ -1,5 +1,6 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import { LOCALES, type LocaleCode } from '../conversation/messages.js';
+import { MissingMessageError } from './format.js';
 import { buildFromParsed, parseContentFiles, type Content, type ContentFiles, type ContentProblem } from './index.js';
 import type { LocaleFile, TopicsFile } from './schema.js';
 import {
@@ -243,6 +244,21 @@ function checkScreens(content: Content, graph: TopicsFile, problems: ContentProb
   });
 
   for (const locale of LOCALES) {
+    // A defect reported above (unknown child, translated placeholder) must not stop the check.
+    const render = (message: string, values: Record<string, string> | undefined, topic?: string): string | undefined => {
+      try {
+        return content.text(locale, message, values);
+      } catch (error) {
+        problems.push({
+          code: error instanceof MissingMessageError ? 'missing-message' : 'placeholders',
+          locale,
+          message,
+          ...(topic ? { topic } : {}),
+          detail: error instanceof MissingMessageError ? 'required message is missing' : `cannot be formatted: ${(error as Error).message}`,
+        });
+        return undefined;
+      }
+    };
     const fit = (message: string, text: string, max: number, what: string, topic?: string) => {
       if (length(text) > max) {
         problems.push({
@@ -254,12 +270,13 @@ function checkScreens(content: Content, graph: TopicsFile, problems: ContentProb
         });
       }
     };
-    fit('list.button', content.text(locale, 'list.button'), LIMITS.listButton, 'WhatsApp list button text');
-    fit('list.section', content.text(locale, 'list.section'), LIMITS.sectionTitle, 'WhatsApp list section title');
+    fit('list.button', render('list.button', undefined) ?? '', LIMITS.listButton, 'WhatsApp list button text');
+    fit('list.section', render('list.section', undefined) ?? '', LIMITS.sectionTitle, 'WhatsApp list section title');
 
     for (const { name, topic, spec } of screens) {
       spec.texts.forEach((t, i) => {
-        const text = content.text(locale, t.message, t.values);
+        const text = render(t.message, t.values, topic);
+        if (text === undefined) return;
         const carriesChoices = i === spec.texts.length - 1 && spec.choices.length > 0;
         fit(t.message, text, LIMITS.text, `text in ${name}`, topic);
         if (carriesChoices) fit(t.message, text, LIMITS.bodyWithChoices, `body sent with choices in ${name}`, topic);
@@ -273,18 +290,18 @@ function checkScreens(content: Content, graph: TopicsFile, problems: ContentProb
         });
       }
       const asButtons = spec.choices.length <= LIMITS.maxButtons;
-      for (const c of spec.choices) checkChoice(content, locale, c, asButtons, name, topic, fit, problems);
+      for (const c of spec.choices) checkChoice(locale, c, asButtons, name, topic, render, fit, problems);
     }
   }
 }
 
 function checkChoice(
-  content: Content,
   locale: LocaleCode,
   c: ChoiceSpec,
   asButtons: boolean,
   screen: string,
   topic: string | undefined,
+  render: (message: string, values: undefined, topic?: string) => string | undefined,
   fit: (message: string, text: string, max: number, what: string, topic?: string) => void,
   problems: ContentProblem[],
 ): void {
@@ -296,12 +313,14 @@ function checkChoice(
       detail: `choice id "${c.id}" is ${bytes(c.id)} bytes, over ${MAX_CHOICE_ID_BYTES} (Telegram callback_data ≤ ${LIMITS.callbackDataBytes} with a prefix)`,
     });
   }
-  const label = 'literal' in c.label ? c.label.literal : content.text(locale, c.label.message);
+  const label = 'literal' in c.label ? c.label.literal : render(c.label.message, undefined, topic);
+  if (label === undefined) return;
   const labelId = 'literal' in c.label ? 'nativeName' : c.label.message;
   if (asButtons) fit(labelId, label, LIMITS.buttonTitle, `WhatsApp button title in ${screen}`, topic);
   else fit(labelId, label, LIMITS.rowTitle, `WhatsApp list row title in ${screen}`, topic);
-  if (c.description) {
-    fit(c.description.message, content.text(locale, c.description.message), LIMITS.rowDescription, `WhatsApp row description in ${screen}`, topic);
+  const description = c.description ? render(c.description.message, undefined, topic) : undefined;
+  if (c.description && description !== undefined) {
+    fit(c.description.message, description, LIMITS.rowDescription, `WhatsApp row description in ${screen}`, topic);
   }
 }
 

@@ -11,9 +11,10 @@ export const PDI = '\u2069';
 /**
  * A Latin/number run: "L333-2", "CESEDA", "ZAPI 3", "+33 1 23 45 67 89", "OFPRA".
  * Starts with a Latin letter, an ASCII digit or "+"; may contain spaces between such words.
+ * Brackets stay outside the run: they are neutral and mirror correctly around an isolate.
  */
-const LTR_RUN =
-  /\+?[A-Za-z0-9\u00C0-\u024F][A-Za-z0-9\u00C0-\u024F\-./:@_'’°]*(?:[ \u00A0]+\(?[A-Za-z0-9\u00C0-\u024F][A-Za-z0-9\u00C0-\u024F\-./:@_'’°)]*)*/g;
+const WORD = "[A-Za-z0-9\\u00C0-\\u024F](?:[A-Za-z0-9\\u00C0-\\u024F\\-./:@_'’°]*[A-Za-z0-9\\u00C0-\\u024F])?";
+const LTR_RUN = new RegExp(`\\+?${WORD}(?:[ \\u00A0]+${WORD})*`, 'g');
 
 /**
  * Wraps Latin and number runs of right-to-left text in FSI…PDI, leaving runs that are already

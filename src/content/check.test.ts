@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { checkContent, completeness, LIMITS } from './check.js';
+import { buildContent, ContentError, formatProblem, loadContent, SHIPPED_FILES, type ContentProblem } from './index.js';
+import type { LocaleFile, TopicsFile } from './schema.js';
+
+/** An in-memory copy of the shipped content, with one defect put in by `spoil`. */
+function broken(spoil: (files: { topics: TopicsFile; locales: Record<string, LocaleFile> }) => void): ContentProblem[] {
+  const files = structuredClone(SHIPPED_FILES) as unknown as { topics: TopicsFile; locales: Record<string, LocaleFile> };
+  spoil(files);
+  return checkContent(files);
+}
+
+const topic = (files: { topics: TopicsFile }, id: string) => files.topics.topics.find((t) => t.id === id)!;
+
+describe('content:check on the shipped content', () => {
+  it('finds no problem', () => {
+    expect(checkContent(SHIPPED_FILES).map(formatProblem)).toEqual([]);
+  });
+
+  it('reports every locale complete', () => {
+    const rows = completeness(SHIPPED_FILES, []);
+    expect(rows.map((r) => r.locale)).toEqual(['fr', 'en', 'ar', 'es', 'pt-BR', 'fa', 'ps', 'ti']);
+    for (const row of rows) {
+      const [have, want] = row.messages.split('/');
+      expect(have, row.locale).toBe(want);
+      const [covered, topics] = row.keywords.split('/');
+      expect(covered, row.locale).toBe(topics);
+    }
+    expect(rows.find((r) => r.locale === 'fr')!.status).toBe('source');
+    expect(rows.filter((r) => r.locale !== 'fr').every((r) => r.status === 'draft')).toBe(true);
+  });
+
+  it('marks every topic as needing the association’s legal review, with its sources and a date', () => {
+    const content = loadContent();
+    for (const t of content.topics.values()) {
+      expect(t.reviewedOn, t.id).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(t.review?.status, t.id).toBe('needs-review');
+      if (t.kind === 'info') expect(t.sources.length, t.id).toBeGreaterThan(0);
+    }
+    // Asylum at the border: the EU Pact applies since 12 June 2026, flagged for the lawyers.
+    expect(content.topics.get('h-asylum')!.review!.verify.join(' ')).toMatch(/Pacte/);
+    expect(content.topics.get('h-asylum-refusal')!.review!.verify.join(' ')).toMatch(/L921-2/);
+  });
+
+  it('invents no phone number, address or e-mail in any message', () => {
+    for (const [code, file] of Object.entries(SHIPPED_FILES.locales) as [string, LocaleFile][]) {
+      for (const [id, text] of Object.entries(file.messages)) {
+        expect(text, `${code} ${id}`).not.toMatch(/\d{2}[ .]\d{2}[ .]\d{2}|@|\bcedex\b|https?:/i);
+      }
+    }
+  });
+
+  it('fits well under 1 MiB once gzipped', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const size = gzipSync(JSON.stringify(SHIPPED_FILES)).length;
+    expect(size).toBeLessThan(200 * 1024);
+  });
+});
+
+describe('content:check on broken samples', () => {
+  it('a message missing in one locale', () => {
+    const problems = broken((f) => delete f.locales.ar!.messages['h-rights.2']);
+    expect(problems).toContainEqual({ code: 'missing-message', locale: 'ar', message: 'h-rights.2', detail: 'required message is missing' });
+  });
+
+  it('a message in a locale that the source does not have', () => {
+    const problems = broken((f) => (f.locales.es!.messages['h-rights.9'] = 'Algo más.'));
+    expect(problems).toContainEqual(expect.objectContaining({ code: 'unknown-message', locale: 'es', message: 'h-rights.9' }));
+  });
+
+  it('an ICU syntax error', () => {
+    const problems = broken((f) => (f.locales.es!.messages.nomatch = 'No {entiendo'));
+    expect(problems).toContainEqual(expect.objectContaining({ code: 'icu-syntax', locale: 'es', message: 'nomatch' }));
+    expect(formatProblem(problems.find((p) => p.code === 'icu-syntax')!)).toMatch(/^\[icu-syntax\] locale es, message "nomatch": ICU syntax error/);
+  });
+
+  it('placeholders that differ from French', () => {
+    const problems = broken((f) => (f.locales.fa!.messages['contact.phone'] = 'تلفن: {telefon}'));
+    expect(problems).toContainEqual({
+      code: 'placeholders',
+      locale: 'fa',
+      message: 'contact.phone',
+      detail: 'placeholders differ from fr: fr has {phone}, fa has {telefon}',
+    });
+  });
+
+  it('a select whose argument was translated', () => {
+    const problems = broken((f) => (f.locales['pt-BR']!.messages.unsupported = 'Não leio {tipo, select, other {isso}}.'));
+    expect(problems).toContainEqual(expect.objectContaining({ code: 'placeholders', locale: 'pt-BR', message: 'unsupported' }));
+  });
+
+  it('a button title over 20 characters (three choices or fewer)', () => {
+    const problems = broken((f) => (f.locales.en!.messages['nav.back'] = 'Go back to the previous screen'));
+    const p = problems.find((x) => x.code === 'too-long' && x.message === 'nav.back');
+    expect(p).toMatchObject({ code: 'too-long', locale: 'en', message: 'nav.back' });
+    expect(p!.detail).toMatch(/WhatsApp button title .* is 30 characters, over the limit of 20/);
+  });
+
+  it('a list row title over 24 characters', () => {
+    const problems = broken((f) => (f.locales.fr!.messages['r-zone.label'] = 'La zone d’attente expliquée'));
+    expect(problems).toContainEqual(
+      expect.objectContaining({ code: 'too-long', locale: 'fr', message: 'r-zone.label', detail: expect.stringMatching(/list row title .* over the limit of 24/) }),
+    );
+  });
+
+  it('a row description over 72 characters', () => {
+    // Branch labels describe topics in "did you mean" lists.
+    const problems = broken((f) => (f.locales.es!.messages['held.label'] = 'x'.repeat(80)));
+    expect(problems).toContainEqual(expect.objectContaining({ code: 'too-long', locale: 'es', message: 'held.label', detail: expect.stringMatching(/row description .* over the limit of 72/) }));
+  });
+
+  it('a body over 1024 characters sent with choices', () => {
+    const problems = broken((f) => (f.locales.ti!.messages['r-zone.3'] = 'ሀ'.repeat(1100)));
+    expect(problems).toContainEqual(
+      expect.objectContaining({ code: 'too-long', locale: 'ti', message: 'r-zone.3', detail: expect.stringMatching(/body sent with choices .* 1100 characters, over the limit of 1024/) }),
+    );
+  });
+
+  it('a text over 4096 characters', () => {
+    const problems = broken((f) => (f.locales.en!.messages['r-zone.1'] = 'a'.repeat(LIMITS.text + 1)));
+    expect(problems).toContainEqual(expect.objectContaining({ code: 'too-long', locale: 'en', message: 'r-zone.1', detail: expect.stringMatching(/over the limit of 4096/) }));
+  });
+
+  it('a list button text over 20 characters', () => {
+    const problems = broken((f) => (f.locales['pt-BR']!.messages['list.button'] = 'Escolher uma das opções'));
+    expect(problems).toContainEqual(expect.objectContaining({ code: 'too-long', locale: 'pt-BR', message: 'list.button' }));
+  });
+
+  it('more than 10 choices on one screen', () => {
+    const problems = broken((f) => topic(f, 'relative').children.push('h-rights', 'h-leave'));
+    expect(problems).toContainEqual(expect.objectContaining({ code: 'too-many-choices', topic: 'relative', detail: expect.stringMatching(/offers 11 choices, over the limit of 10/) }));
+  });
+
+  it('a topic no path reaches', () => {
+    const problems = broken((f) => {
+      topic(f, 'violence').children = ['v-report'];
+    });
+    expect(problems).toContainEqual({ code: 'unreachable', topic: 'v-complaint', detail: 'no path from "home" reaches this topic' });
+  });
+
+  it('a dead end with no way back or to a volunteer', () => {
+    const problems = broken((f) => (topic(f, 'r-zone').nav = []));
+    expect(problems).toContainEqual(expect.objectContaining({ code: 'dead-end', topic: 'r-zone' }));
+  });
+
+  it('an info topic without sources', () => {
+    const problems = broken((f) => (topic(f, 'r-duration').sources = []));
+    expect(problems).toContainEqual({ code: 'no-sources', topic: 'r-duration', detail: 'an info topic must cite its sources (CESEDA articles, decisions)' });
+  });
+
+  it('a topic without a reviewed-on date', () => {
+    const problems = broken((f) => delete topic(f, 'h-leave').reviewedOn);
+    expect(problems).toContainEqual({ code: 'no-review-date', topic: 'h-leave', detail: 'reviewedOn (YYYY-MM-DD) is missing' });
+  });
+
+  it('a child that does not exist', () => {
+    const problems = broken((f) => topic(f, 'border').children.push('b-nowhere'));
+    expect(problems).toContainEqual({ code: 'unknown-topic', topic: 'border', detail: 'child "b-nowhere" does not exist' });
+  });
+
+  it('the same deep-link alias on two topics', () => {
+    const problems = broken((f) => topic(f, 'h-asylum').aliases.push('menton'));
+    expect(problems).toContainEqual(expect.objectContaining({ code: 'duplicate', detail: expect.stringMatching(/alias "menton" is also used by topic/) }));
+  });
+
+  it('a topic nobody can reach by typing in one locale', () => {
+    const problems = broken((f) => delete f.locales.ti!.keywords['b-keep']);
+    expect(problems).toContainEqual({ code: 'missing-keywords', locale: 'ti', topic: 'b-keep', detail: 'no keyword leads to this topic when typed' });
+  });
+
+  it('a file that breaks the schema', () => {
+    const problems = broken((f) => ((f.locales.ar as unknown as { direction: string }).direction = 'up'));
+    expect(problems).toContainEqual(expect.objectContaining({ code: 'schema', locale: 'ar', detail: expect.stringContaining('ar.json direction') }));
+  });
+
+  it('a missing locale file', () => {
+    const problems = broken((f) => delete f.locales.ps);
+    expect(problems).toContainEqual({ code: 'missing-locale', locale: 'ps', detail: 'locales/ps.json is missing' });
+  });
+
+  it('loading broken files throws a ContentError naming the problems', () => {
+    const files = structuredClone(SHIPPED_FILES) as unknown as { topics: unknown; locales: Record<string, unknown> };
+    delete files.locales.fa;
+    expect(() => buildContent(files)).toThrow(ContentError);
+    expect(() => buildContent(files)).toThrow(/locales\/fa\.json is missing/);
+  });
+});

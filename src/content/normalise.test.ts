@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { FSI, isolateLtrRuns, PDI } from './format.js';
+import { loadContent } from './index.js';
+import { arabicVariants, dominantScript, editDistance, normalise } from './normalise.js';
+import { createPhraseIndex } from './phrase-index.js';
+
+describe('normalise', () => {
+  it.each([
+    ['Demande d’ASILE !', 'demande d asile'],
+    ['réfugié', 'refugie'],
+    ['  Menú   principal ', 'menu principal'],
+    ['Œuvre', 'oeuvre'],
+    ['لُجُوء', 'لجوء'],
+    ['أنا في المطار', 'انا في المطار'],
+    ['پناهندگی', 'پناهندگي'],
+    ['منطقه‌ی انتظار', 'منطقهي انتظار'],
+    ['١٢', '12'],
+    ['۳', '3'],
+    ['ዑቕባ', 'ዑቕባ'],
+    ['/menu', 'menu'],
+  ])('%s → %s', (input, output) => expect(normalise(input)).toBe(output));
+});
+
+describe('scripts and stems', () => {
+  it('tells scripts apart', () => {
+    expect(dominantScript('hello')).toBe('latin');
+    expect(dominantScript('سلام علیکم hi')).toBe('arabic');
+    expect(dominantScript('ሰላም')).toBe('ethiopic');
+    expect(dominantScript('123 !')).toBe('none');
+  });
+
+  it('strips Arabic attached prefixes', () => {
+    expect(arabicVariants('واللجوء')).toContain('لجوء');
+    expect(arabicVariants('asile')).toEqual(['asile']);
+  });
+
+  it('measures misspellings, giving up early', () => {
+    expect(editDistance('asylum', 'asylm', 2)).toBe(1);
+    expect(editDistance('asile', 'asiel', 1)).toBe(1);
+    expect(editDistance('asile', 'police', 1)).toBe(2);
+  });
+});
+
+describe('phrase index', () => {
+  const index = createPhraseIndex<string>([
+    ['asile', 'asylum'],
+    ['zone d attente', 'zone'],
+    ['asyl*', 'asylum'],
+    ['passport', 'docs'],
+  ]);
+
+  it('scores exact words, phrases, stems and misspellings', () => {
+    expect(index.match(normalise('asile'))).toEqual(new Map([['asylum', 3]]));
+    expect(index.match(normalise('la zone d’attente'))).toEqual(new Map([['zone', 9]]));
+    expect(index.match(normalise('asylbewerber'))).toEqual(new Map([['asylum', 2]]));
+    expect(index.match(normalise('pasport'))).toEqual(new Map([['docs', 1]]));
+    expect(index.match(normalise('rien'))).toEqual(new Map());
+  });
+});
+
+describe('bidi isolation in right-to-left text', () => {
+  it('wraps Latin names, article numbers and numbers', () => {
+    expect(isolateLtrRuns('المادة L333-2 من CESEDA')).toBe(`المادة ${FSI}L333-2${PDI} من ${FSI}CESEDA${PDI}`);
+    expect(isolateLtrRuns(`قبل ${FSI}OFPRA${PDI}`)).toBe(`قبل ${FSI}OFPRA${PDI}`);
+  });
+
+  it('is applied to the shipped Arabic, Farsi and Pashto messages, not to the others', () => {
+    const content = loadContent();
+    expect(content.text('ar', 'h-asylum.2')).toContain(`${FSI}OFPRA${PDI}`);
+    expect(content.text('fa', 'r-hearing.2')).toContain(`${FSI}ZAPI 3${PDI}`);
+    expect(content.text('ps', 'h-jour-franc.3')).toContain(`${FSI}Le Perthus${PDI}`);
+    expect(content.text('ar', 'volunteer.requested')).toContain(`${FSI}112${PDI}`);
+    expect(content.text('fr', 'h-asylum.2')).not.toContain(FSI);
+    expect(content.locales.ar.direction).toBe('rtl');
+    expect(content.locales.ti.direction).toBe('ltr');
+  });
+
+  it('isolates configuration values whole, but not select keys', () => {
+    const content = loadContent();
+    expect(content.text('fa', 'contact.phone', { phone: '+33 1 00 00 00 00' })).toBe(`تلفن: ${FSI}+33 1 00 00 00 00${PDI}`);
+    expect(content.text('ar', 'unsupported', { what: 'audio' })).toContain('الرسائل الصوتية');
+  });
+});
