@@ -50,17 +50,28 @@ export function tokens(normalised: string): string[] {
 
 export type Script = 'latin' | 'arabic' | 'ethiopic' | 'other' | 'none';
 
-/** The dominant script of a text, by letter count. */
+const isArabicCode = (c: number) =>
+  (c >= 0x0600 && c <= 0x06ff) || (c >= 0x0750 && c <= 0x077f) || (c >= 0x08a0 && c <= 0x08ff) || (c >= 0xfb50 && c <= 0xfdff) || (c >= 0xfe70 && c <= 0xfeff);
+const isEthiopicCode = (c: number) => (c >= 0x1200 && c <= 0x139f) || (c >= 0x2d80 && c <= 0x2ddf) || (c >= 0xab00 && c <= 0xab2f);
+const isLatinCode = (c: number) =>
+  (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7) || (c >= 0x1e00 && c <= 0x1eff);
+const LETTER = /\p{L}/u;
+
+/** The dominant script of a text, by letter count (code-point ranges: this runs on every first message). */
 export function dominantScript(text: string): Script {
   let latin = 0;
   let arabic = 0;
   let ethiopic = 0;
   let other = 0;
   for (const ch of text) {
-    if (/\p{Script=Latin}/u.test(ch)) latin++;
-    else if (/\p{Script=Arabic}/u.test(ch)) arabic++;
-    else if (/\p{Script=Ethiopic}/u.test(ch)) ethiopic++;
-    else if (/\p{L}/u.test(ch)) other++;
+    const c = ch.codePointAt(0)!;
+    if (isLatinCode(c)) latin++;
+    else if (isArabicCode(c)) {
+      // Arabic digits and punctuation are not letters.
+      if (!(c >= 0x0660 && c <= 0x066d) && !(c >= 0x06f0 && c <= 0x06f9) && c !== 0x060c && c !== 0x061f && c !== 0x061b) arabic++;
+    } else if (isEthiopicCode(c)) {
+      if (!(c >= 0x1361 && c <= 0x137c)) ethiopic++;
+    } else if (c > 0x7f && LETTER.test(ch)) other++;
   }
   const max = Math.max(latin, arabic, ethiopic, other);
   if (max === 0) return 'none';
@@ -76,7 +87,7 @@ export function dominantScript(text: string): Script {
  */
 export function arabicVariants(word: string): string[] {
   const out = [word];
-  if (!/\p{Script=Arabic}/u.test(word)) return out;
+  if (!isArabicCode(word.charCodeAt(0))) return out;
   let w = word;
   for (const prefix of ['و', 'ف', 'ب', 'ل', 'ک']) {
     if (w.startsWith(prefix) && w.length > 3) {
@@ -93,26 +104,41 @@ export function arabicVariants(word: string): string[] {
   return out;
 }
 
+// Reused rows: the fuzzy pass compares one typed word with many keywords on every message.
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+let rowC = new Int32Array(64);
+
 /** Damerau-Levenshtein distance (optimal string alignment), giving up above `max`. */
 export function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
   const la = a.length;
   const lb = b.length;
-  let prev2: number[] = [];
-  let prev: number[] = Array.from({ length: lb + 1 }, (_, j) => j);
+  if (Math.abs(la - lb) > max) return max + 1;
+  if (lb + 1 > rowA.length) {
+    rowA = new Int32Array(lb + 1);
+    rowB = new Int32Array(lb + 1);
+    rowC = new Int32Array(lb + 1);
+  }
+  let prev2 = rowA;
+  let prev = rowB;
+  let cur = rowC;
+  for (let j = 0; j <= lb; j++) prev[j] = j;
   for (let i = 1; i <= la; i++) {
-    const cur: number[] = [i];
+    cur[0] = i;
     let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
     for (let j = 1; j <= lb; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
-      cur.push(v);
+      const bj = b.charCodeAt(j - 1);
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
+    const t = prev2;
     prev2 = prev;
     prev = cur;
+    cur = t;
   }
   return prev[lb]!;
 }

@@ -74,6 +74,8 @@ export function createPhraseIndex<T>(entries: Iterable<readonly [keyword: string
           const max = typed.length >= 8 ? 2 : 1;
           for (let len = typed.length - max; len <= typed.length + max; len++) {
             for (const word of byLength.get(len) ?? []) {
+              // People rarely get the first letter wrong; checking it first skips most comparisons.
+              if (word.charCodeAt(0) !== typed.charCodeAt(0) && word.charCodeAt(1) !== typed.charCodeAt(1)) continue;
               if (editDistance(typed, word, max) <= max) for (const target of exact.get(word) ?? []) offer(target, WEIGHT.fuzzy);
             }
           }
