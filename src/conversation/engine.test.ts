@@ -96,8 +96,8 @@ describe('first contact and the language picker', () => {
     const c = conversation({ hints: { languageCode: 'es' } });
     const r = c.send({ kind: 'start' });
     expect(r.locale).toBe('es');
-    expect(texts(r)[0]).toBe(content.text('es', 'welcome'));
-    expect(texts(r)).toContain(content.text('es', 'draft.notice'));
+    // A draft locale's first reply says the translation is not checked yet, right after the welcome.
+    expect(texts(r).slice(0, 2)).toEqual([content.text('es', 'welcome'), content.text('es', 'draft.notice')]);
     const choices = lastChoices(r);
     expect(choices.map((ch) => ch.id)).toEqual(LOCALES.map((l) => `lang:${l}`).sort((a, b) => (a === 'lang:es' ? -1 : b === 'lang:es' ? 1 : 0)));
     expect(choices.map((ch) => ch.label)).toContain('العربية');
@@ -128,7 +128,7 @@ describe('first contact and the language picker', () => {
     const r = c.text('ሰላም');
     expect(r.locale).toBe('ti');
     expect(c.state.locale).toBe('ti');
-    expect(texts(r)[0]).toBe(content.text('ti', 'welcome'));
+    expect(texts(r).slice(0, 2)).toEqual([content.text('ti', 'welcome'), content.text('ti', 'draft.notice')]);
   });
 
   it('guesses from a WhatsApp number and lets the person carry on without picking', () => {
@@ -151,6 +151,36 @@ describe('first contact and the language picker', () => {
     const again = c.text('طلب اللجوء');
     expect(again.locale).toBe('ar');
     expect(c.state.topic).toBe('h-asylum');
+  });
+
+  it('answers a first question at once in the guessed language, offering to change it', () => {
+    const c = conversation({ hints: { languageCode: 'fr' } });
+    const r = c.text('combien de temps ?');
+    expect(c.state.topic).toBe('r-duration');
+    expect(texts(r)[0]).toBe(content.text('fr', 'welcome'));
+    expect(lastChoices(r).map((ch) => ch.id)).toContain('nav:language');
+    expect(c.state.languageConfirmed).toBe(false);
+  });
+
+  it('alerts a volunteer from the very first message when a deadline is today or tomorrow', () => {
+    const fr = conversation({ hints: { phoneNumber: '33600000000' } });
+    const r = fr.text('mon vol est demain');
+    expect(handoffs(r)).toEqual([{ kind: 'handoff', urgent: true, reason: 'urgent-deadline' }]);
+    expect(fr.state.urgent).toBe(true);
+    // Arabic script: ask the language, but alert first, in the three candidate languages.
+    const ar = conversation();
+    const a = ar.text('الرحلة غدا');
+    expect(handoffs(a)).toEqual([{ kind: 'handoff', urgent: true, reason: 'urgent-deadline' }]);
+    expect(texts(a)[0]).toContain(content.text('fa', 'urgent.detected'));
+    expect(lastChoices(a)[0]!.id).toBe('lang:ar');
+  });
+
+  it('runs a command sent as the first message', () => {
+    const c = conversation({ hints: { languageCode: 'en' } });
+    const r = c.command('volunteer');
+    expect(handoffs(r)).toEqual([{ kind: 'handoff', urgent: false, reason: 'asked' }]);
+    const d = conversation({ hints: { languageCode: 'en' } });
+    expect(lastChoices(d.send({ kind: 'unsupported', what: 'audio' })).map((ch) => ch.id)).toEqual(['nav:volunteer', 'nav:menu']);
   });
 
   it('opens the topic the first words asked for once the language is picked', () => {

@@ -112,17 +112,15 @@ function firstContact(s: ConversationState, inbound: InboundMessage, ctx: Engine
   const { content } = ctx;
   const body = inbound.body;
   const text = body.kind === 'text' ? body.text : undefined;
+  const norm = text === undefined ? undefined : normalise(text);
 
   // The person may be answering the picker we showed: a tap, a number, or a language's name.
   const picked = pickedLanguage(s, body, ctx);
   if (picked) return chooseLanguage(s, picked, ctx, r);
 
   const deepLink = body.kind === 'start' ? parseStartPayload(body.payload, content) : undefined;
-  if (deepLink?.topic) s.pendingTopic = deepLink.topic;
-  else if (text) {
-    const hit = matchTopic(normalise(text), s, content);
-    if (hit.status === 'one') s.pendingTopic = hit.topic;
-  }
+  const hit = norm === undefined ? undefined : matchTopic(norm, s, content);
+  const urgentNow = norm !== undefined && isUrgent(norm, content);
   const guess = deepLink?.locale
     ? ({ status: 'sure', locale: deepLink.locale, from: 'telegram' } as const)
     : guessLanguage(inbound.hints, text, content);
@@ -137,6 +135,14 @@ function firstContact(s: ConversationState, inbound: InboundMessage, ctx: Engine
     s.greeted = true;
     s.askedLanguage = true;
     r.locale = guess.candidates[0]!;
+    if (deepLink?.topic) s.pendingTopic = deepLink.topic;
+    else if (hit?.status === 'one') s.pendingTopic = hit.topic;
+    if (urgentNow) {
+      // A deadline in hours does not wait for the language question.
+      s.urgent = true;
+      r.text(guess.candidates.map((l) => content.text(l, 'urgent.detected')).join('\n'));
+      r.handoff({ urgent: true, reason: 'urgent-deadline', ...(s.pendingTopic ? { topicId: s.pendingTopic } : {}) });
+    }
     const order = [...guess.candidates, ...LOCALES.filter((l) => !guess.candidates.includes(l))];
     // Written in each candidate language, since we do not know which one the person reads.
     const ask = guess.candidates.map((l) => content.text(l, 'language.ask')).join('\n');
@@ -146,17 +152,29 @@ function firstContact(s: ConversationState, inbound: InboundMessage, ctx: Engine
 
   s.locale = guess.locale;
   r.locale = guess.locale;
-  s.greeted = true;
-  if (s.pendingTopic && deepLink?.topic) {
+  if (deepLink?.topic) {
     // A deep link opens its topic at once, in the guessed language, with a way to change it.
     draftNotice(s, r);
-    const topic = s.pendingTopic;
-    delete s.pendingTopic;
-    return openTopic(s, topic, r, { push: false });
+    s.greeted = true;
+    return openTopic(s, deepLink.topic, r, { push: false });
   }
+  // The first reply of a draft locale says so, right after the welcome (channels rely on the welcome coming first).
   r.text(content.text(guess.locale, 'welcome'));
   s.welcomed = true;
   draftNotice(s, r);
+  const actionable =
+    body.kind === 'command' ||
+    body.kind === 'choice' ||
+    body.kind === 'unsupported' ||
+    (norm !== undefined && (urgentNow || hit?.status !== 'none' || commandOf(norm, guess.locale, content) !== undefined));
+  if (actionable && !(norm !== undefined && /^\d{1,2}$/.test(norm))) {
+    // A question, a command or a deadline in the first message is answered now; the language
+    // stays unconfirmed, so topic screens offer to change it.
+    handle(s, inbound, ctx, r, undefined);
+    s.greeted = true;
+    return;
+  }
+  s.greeted = true;
   languagePicker(s, r);
 }
 
