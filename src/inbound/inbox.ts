@@ -9,7 +9,7 @@ import type {
 import { requestHandoff } from '../handoff/cases.js';
 import { hashId, type Logger } from '../logger.js';
 import type { Outbox } from '../outbox/outbox.js';
-import { countEvent } from '../storage/counts.js';
+import { countEvents, type CountIncrement } from '../storage/counts.js';
 import type { Db, DbOrTx } from '../storage/database.js';
 import { cases, conversations, inboundEvents, messages, outbox as outboxTable, people } from '../storage/schema.js';
 
@@ -53,7 +53,7 @@ export function createInbox(options: InboxOptions): Inbox {
    * Applies the person's oldest waiting event, in one transaction. Every processor takes the person's
    * row lock first (the upsert) and only then picks the oldest event, so two updates for one person
    * never interleave and are applied in the order they were received.
-   * Returns false when the person has nothing left to process.
+   * Returns true when the person has more waiting (come round again).
    */
   async function applyNext(channel: ChannelName, personKey: string): Promise<boolean> {
     return db.transaction(async (tx) => {
@@ -63,7 +63,8 @@ export function createInbox(options: InboxOptions): Inbox {
         .values({ channel, externalKey: personKey })
         .onConflictDoUpdate({ target: [people.channel, people.externalKey], set: { channel } })
         .returning();
-      const [event] = await tx
+      // The oldest two: the second tells whether to come round again, without another query.
+      const [event, next] = await tx
         .select()
         .from(inboundEvents)
         .where(
@@ -74,7 +75,7 @@ export function createInbox(options: InboxOptions): Inbox {
           ),
         )
         .orderBy(asc(inboundEvents.id))
-        .limit(1)
+        .limit(2)
         .for('update');
       if (!person || !event) return false;
       if (!event.payload) {
@@ -83,38 +84,34 @@ export function createInbox(options: InboxOptions): Inbox {
       }
       const inbound: InboundMessage = { ...event.payload, receivedAt: new Date(event.payload.receivedAt) };
 
-      await tx.insert(conversations).values({ personId: person.id, state: {} }).onConflictDoNothing();
+      // Created on first contact; returned (and locked) in one statement either way.
       const [conversation] = await tx
-        .select()
-        .from(conversations)
-        .where(eq(conversations.personId, person.id))
-        .for('update');
+        .insert(conversations)
+        .values({ personId: person.id, state: {} })
+        .onConflictDoUpdate({ target: conversations.personId, set: { updatedAt: at } })
+        .returning();
       if (!conversation) throw new Error('conversation row missing after upsert');
 
       const isNew = Object.keys(conversation.state).length === 0;
       const result = runEngine(isNew ? null : conversation.state, inbound);
 
-      if (result.erase) {
-        await erasePerson(tx, person.id, conversation.id, channel, personKey, event.id);
-      } else {
-        await tx.insert(messages).values({
-          conversationId: conversation.id,
-          author: 'person',
-          text: describeInbound(inbound),
-          meta: { kind: inbound.body.kind },
-        });
-      }
+      if (result.erase) await erasePerson(tx, person.id, conversation.id, channel, personKey, event.id);
 
       const deliverables = result.outbound.filter((m): m is DeliverableMessage => m.kind !== 'handoff');
+      // The transcript: what the person said (unless they just erased it) and what the bot answered.
+      const transcript: (typeof messages.$inferInsert)[] = result.erase
+        ? []
+        : [{ conversationId: conversation.id, author: 'person', text: describeInbound(inbound), meta: { kind: inbound.body.kind } }];
+      for (const m of deliverables) {
+        transcript.push({
+          conversationId: conversation.id,
+          author: 'bot',
+          text: m.text,
+          meta: m.kind === 'choices' ? { choices: m.choices.map((c) => c.id) } : null,
+        });
+      }
+      if (transcript.length > 0) await tx.insert(messages).values(transcript);
       if (deliverables.length > 0) {
-        await tx.insert(messages).values(
-          deliverables.map((m) => ({
-            conversationId: conversation.id,
-            author: 'bot' as const,
-            text: m.text,
-            meta: m.kind === 'choices' ? { choices: m.choices.map((c) => c.id) } : null,
-          })),
-        );
         await outbox.enqueue(
           tx,
           person.id,
@@ -122,6 +119,8 @@ export function createInbox(options: InboxOptions): Inbox {
           deliverables.map((message) => ({ message, locale: result.locale, direction: result.direction })),
         );
       }
+      const counts: CountIncrement[] = [{ metric: 'message.in', channel, locale: result.locale }];
+      if (isNew) counts.push({ metric: 'conversation.started', channel, locale: result.locale });
       for (const handoff of result.outbound) {
         if (handoff.kind !== 'handoff') continue;
         await requestHandoff(tx, {
@@ -131,7 +130,7 @@ export function createInbox(options: InboxOptions): Inbox {
           ...(handoff.topicId ? { topicId: handoff.topicId } : {}),
           locale: result.locale,
         });
-        await countEvent(tx, at, handoff.urgent ? 'handoff.urgent' : 'handoff', channel, result.locale);
+        counts.push({ metric: handoff.urgent ? 'handoff.urgent' : 'handoff', channel, locale: result.locale });
       }
 
       await tx
@@ -152,9 +151,8 @@ export function createInbox(options: InboxOptions): Inbox {
         .update(inboundEvents)
         .set({ status: 'processed', payload: null, processedAt: at, attempts: sql`${inboundEvents.attempts} + 1` })
         .where(eq(inboundEvents.id, event.id));
-      if (isNew) await countEvent(tx, at, 'conversation.started', channel, result.locale);
-      await countEvent(tx, at, 'message.in', channel, result.locale);
-      return true;
+      await countEvents(tx, at, counts);
+      return next !== undefined;
     });
   }
 
@@ -194,7 +192,7 @@ export function createInbox(options: InboxOptions): Inbox {
     const unique = new Map(keys.map((k) => [`${k.channel}\u0000${k.personKey}`, k]));
     await Promise.all([...unique.values()].map((k) => processPerson(k.channel, k.personKey)));
     try {
-      await outbox.deliver();
+      await outbox.deliverSoon();
     } catch (error) {
       // Delivery is retried by the sweep; the replies are safely committed.
       logger.error('outbox.deliver_failed', { error });

@@ -37,6 +37,11 @@ export interface Outbox {
    * due or `maxRounds` is reached. Safe to run from several processes at once.
    */
   deliver(maxRounds?: number): Promise<DeliveryReport>;
+  /**
+   * `deliver()`, coalesced: while a delivery runs in this process, further calls do not start another
+   * (they would only compete for the same rows) but make it go round once more.
+   */
+  deliverSoon(): Promise<void>;
   /** Held rows (outside a platform's window) go back to pending: the person wrote again. */
   release(tx: DbOrTx, personId: number): Promise<void>;
   /** A platform reported that a message it had accepted failed. */
@@ -53,8 +58,12 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const now = options.now ?? (() => new Date());
   const random = options.random ?? Math.random;
+  let running: Promise<void> | undefined;
+  let again = false;
 
-  async function claim(): Promise<Delivery[]> {
+  type Claimed = Delivery & { unreachable: boolean };
+
+  async function claim(): Promise<Claimed[]> {
     return db.transaction(async (tx) => {
       const at = now();
       // The head of each person's queue: the oldest row not yet sent or given up.
@@ -72,6 +81,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
           personId: outbox.personId,
           personKey: people.externalKey,
           lastInboundAt: people.lastInboundAt,
+          unreachableAt: people.unreachableAt,
         })
         .from(outbox)
         .innerJoin(people, eq(people.id, outbox.personId))
@@ -109,16 +119,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
         payload: r.payload,
         attempt: r.attempts + 1,
         lastInboundAt: r.lastInboundAt,
+        unreachable: r.unreachableAt !== null,
       }));
     });
   }
 
-  async function send(delivery: Delivery): Promise<SendOutcome> {
-    const person = await db
-      .select({ unreachableAt: people.unreachableAt })
-      .from(people)
-      .where(eq(people.id, delivery.personId));
-    if (person[0]?.unreachableAt) return { status: 'failed', reason: 'the person is unreachable (blocked the bot)' };
+  async function send(delivery: Claimed): Promise<SendOutcome> {
+    if (delivery.unreachable) return { status: 'failed', reason: 'the person is unreachable (blocked the bot)' };
     const sender = senders.get(delivery.channel);
     if (!sender) return { status: 'retry', reason: `the ${delivery.channel} channel is not configured here` };
     try {
@@ -244,7 +251,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     log.info('outbox.held', { reason });
   }
 
-  return {
+  const api: Outbox = {
     async enqueue(tx, personId, channel, payloads) {
       if (payloads.length === 0) return [];
       const rows = await tx
@@ -265,6 +272,21 @@ export function createOutbox(options: OutboxOptions): Outbox {
       return report;
     },
 
+    deliverSoon() {
+      again = true;
+      running ??= (async () => {
+        try {
+          while (again) {
+            again = false;
+            await api.deliver();
+          }
+        } finally {
+          running = undefined;
+        }
+      })();
+      return running;
+    },
+
     async release(tx, personId) {
       await tx
         .update(outbox)
@@ -281,4 +303,5 @@ export function createOutbox(options: OutboxOptions): Outbox {
         );
     },
   };
+  return api;
 }
