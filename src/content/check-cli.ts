@@ -4,6 +4,7 @@
  */
 import { checkContent, completeness } from './check.js';
 import { formatProblem, SHIPPED_FILES } from './index.js';
+import { topicsFileSchema } from './schema.js';
 
 const problems = checkContent(SHIPPED_FILES);
 const rows = completeness(SHIPPED_FILES, problems);
@@ -13,6 +14,16 @@ const table = [header, ...rows.map((r) => [r.locale, r.nativeName, r.direction, 
 const widths = header.map((_, i) => Math.max(...table.map((row) => [...row[i]!].length)));
 for (const row of table) console.log(row.map((cell, i) => cell + ' '.repeat(widths[i]! - [...cell].length)).join('  '));
 console.log('');
+
+// What is still waiting for people: lawyers for the facts, native speakers for the drafts.
+const graph = topicsFileSchema.safeParse(SHIPPED_FILES.topics);
+if (graph.success) {
+  const pending = graph.data.topics.filter((t) => t.review?.status !== 'reviewed');
+  const verify = graph.data.topics.flatMap((t) => (t.review?.verify ?? []).map((v) => `${t.id}: ${v}`));
+  console.log(`${pending.length}/${graph.data.topics.length} topics await the association's legal review; ${verify.length} point(s) to verify:`);
+  for (const v of verify) console.log('  [VERIFY] ' + v);
+  console.log('');
+}
 
 const general = problems.filter((p) => !p.locale).length;
 if (problems.length === 0) {
