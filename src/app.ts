@@ -75,7 +75,7 @@ export function createApp(deps: AppDeps): RelaisApp {
       markUnreachable: (channel, personKey, reason) => setReachable(channel, personKey, reason),
       markReachable: (channel, personKey) => setReachable(channel, personKey, null),
     },
-    outbox: { markFailedByExternalId: outbox.markFailedByExternalId },
+    outbox: { markFailedByExternalId: outbox.markFailedByExternalId, holdByExternalId: outbox.holdByExternalId },
     firstSeen: inbox.firstSeen,
     logger,
     defer: (c, task) => background.defer(c, task),

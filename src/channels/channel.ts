@@ -30,6 +30,8 @@ export interface ChannelCore {
   outbox: {
     /** A platform reported that a message it had accepted failed (WhatsApp status `failed`). */
     markFailedByExternalId(channel: ChannelName, externalId: string, reason: string): Promise<void>;
+    /** A platform reported, after accepting it, that a message fell outside its window (WhatsApp 131047). */
+    holdByExternalId(channel: ChannelName, externalId: string, reason: string): Promise<void>;
   };
   /** Dedupe key store for platform events that are not messages (WhatsApp statuses): true if new. */
   firstSeen(channel: ChannelName, externalId: string): Promise<boolean>;

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import type { ChannelName, OutboxPayload } from '../conversation/messages.js';
 import { hashId, type Logger } from '../logger.js';
 import type { Db, DbOrTx } from '../storage/database.js';
-import { outbox, people } from '../storage/schema.js';
+import { outbox, people, type OutboxStatus } from '../storage/schema.js';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.js';
 import type { ChannelSender, Delivery, SendOutcome } from './sender.js';
 
@@ -46,6 +46,11 @@ export interface Outbox {
   release(tx: DbOrTx, personId: number): Promise<void>;
   /** A platform reported that a message it had accepted failed. */
   markFailedByExternalId(channel: ChannelName, externalId: string, reason: string): Promise<void>;
+  /**
+   * A platform reported, after accepting it, that a message fell outside its window (WhatsApp 131047):
+   * it waits with the person's later messages, and the person is invited to write back.
+   */
+  holdByExternalId(channel: ChannelName, externalId: string, reason: string): Promise<void>;
 }
 
 const OPEN = ['pending', 'sending', 'held'] as const;
@@ -208,47 +213,61 @@ export function createOutbox(options: OutboxOptions): Outbox {
    * once (per time they wrote) through the channel's template, if it has one.
    */
   async function hold(delivery: Delivery, reason: string, log: Logger) {
-    const sender = senders.get(delivery.channel);
-    const [person] = await db
-      .select({ invitedAt: people.invitedAt, lastInboundAt: people.lastInboundAt })
-      .from(people)
-      .where(eq(people.id, delivery.personId));
-    const alreadyInvited =
-      !!person?.invitedAt && (!person.lastInboundAt || person.invitedAt >= person.lastInboundAt);
-    let note = reason;
-    if (sender?.sendInvite && !alreadyInvited) {
-      const invite = await sender.sendInvite(delivery).catch(
-        (error: unknown): SendOutcome => ({ status: 'retry', reason: String(error) }),
-      );
-      if (invite.status === 'sent') {
-        await db.update(people).set({ invitedAt: now() }).where(eq(people.id, delivery.personId));
-        log.info('outbox.invited');
-      } else if (invite.status === 'retry' && delivery.attempt < maxAttempts) {
-        // Try the whole thing again later rather than hold without having invited.
-        await db
-          .update(outbox)
-          .set({
-            status: 'pending',
-            leaseUntil: null,
-            lastError: `invite not sent yet: ${invite.reason}`,
-            nextAttemptAt: new Date(now().getTime() + retryDelayMs(delivery.attempt, invite.retryAfterMs, backoff, random)),
-          })
-          .where(and(eq(outbox.id, delivery.id), eq(outbox.status, 'sending')));
-        return;
-      } else {
-        note = `${reason}; invitation failed: ${invite.reason}`;
-      }
+    const invite = await inviteOnce(delivery, log);
+    if (invite.status === 'retry' && delivery.attempt < maxAttempts) {
+      // Try the whole thing again later rather than hold without having invited.
+      await db
+        .update(outbox)
+        .set({
+          status: 'pending',
+          leaseUntil: null,
+          lastError: `invite not sent yet: ${invite.reason}`,
+          nextAttemptAt: new Date(now().getTime() + retryDelayMs(delivery.attempt, invite.retryAfterMs, backoff, random)),
+        })
+        .where(and(eq(outbox.id, delivery.id), eq(outbox.status, 'sending')));
+      return;
     }
+    await markHeld(delivery, invite.status === 'failed' || invite.status === 'retry' ? `${reason}; invitation failed: ${invite.reason}` : reason, ['sending']);
+    log.info('outbox.held', { reason });
+  }
+
+  /** This row (in one of `from`) and every pending row of the person after it wait for the person. */
+  async function markHeld(delivery: Delivery, note: string, from: OutboxStatus[]) {
     await db
       .update(outbox)
       .set({ status: 'held', leaseUntil: null, lastError: note })
       .where(
         and(
           eq(outbox.personId, delivery.personId),
-          or(and(eq(outbox.id, delivery.id), eq(outbox.status, 'sending')), eq(outbox.status, 'pending')),
+          or(and(eq(outbox.id, delivery.id), inArray(outbox.status, from)), eq(outbox.status, 'pending')),
         ),
       );
-    log.info('outbox.held', { reason });
+  }
+
+  type InviteResult = { status: 'sent' | 'skipped' } | { status: 'failed' | 'retry'; reason: string; retryAfterMs?: number };
+
+  /** Sends the channel's invitation to write back, once per time the person wrote. */
+  async function inviteOnce(delivery: Delivery, log: Logger): Promise<InviteResult> {
+    const sender = senders.get(delivery.channel);
+    if (!sender?.sendInvite) return { status: 'skipped' };
+    const [person] = await db
+      .select({ invitedAt: people.invitedAt, lastInboundAt: people.lastInboundAt })
+      .from(people)
+      .where(eq(people.id, delivery.personId));
+    if (person?.invitedAt && (!person.lastInboundAt || person.invitedAt >= person.lastInboundAt)) return { status: 'skipped' };
+    const invite = await sender
+      .sendInvite(delivery)
+      .catch((error: unknown): SendOutcome => ({ status: 'retry', reason: String(error) }));
+    switch (invite.status) {
+      case 'sent':
+        await db.update(people).set({ invitedAt: now() }).where(eq(people.id, delivery.personId));
+        log.info('outbox.invited');
+        return { status: 'sent' };
+      case 'retry':
+        return invite;
+      default:
+        return { status: 'failed', reason: invite.reason };
+    }
   }
 
   const api: Outbox = {
@@ -292,6 +311,35 @@ export function createOutbox(options: OutboxOptions): Outbox {
         .update(outbox)
         .set({ status: 'pending', nextAttemptAt: now() })
         .where(and(eq(outbox.personId, personId), eq(outbox.status, 'held')));
+    },
+
+    async holdByExternalId(channel, externalId, reason) {
+      const [row] = await db
+        .select({
+          id: outbox.id,
+          channel: outbox.channel,
+          payload: outbox.payload,
+          attempts: outbox.attempts,
+          personId: outbox.personId,
+          personKey: people.externalKey,
+          lastInboundAt: people.lastInboundAt,
+        })
+        .from(outbox)
+        .innerJoin(people, eq(people.id, outbox.personId))
+        .where(and(eq(outbox.channel, channel), sql`${outbox.externalIds} @> ${JSON.stringify([externalId])}::jsonb`));
+      if (!row) return;
+      const delivery: Delivery = { ...row, attempt: row.attempts };
+      const log = logger.child({ outboxId: row.id, channel, person: hashId(row.personKey) });
+      // Durable first: the row waits even if the invitation below never goes out.
+      await markHeld(delivery, reason, ['sent', 'sending', 'pending']);
+      const invite = await inviteOnce(delivery, log);
+      if (invite.status === 'failed' || invite.status === 'retry') {
+        await db
+          .update(outbox)
+          .set({ lastError: `${reason}; invitation failed: ${invite.reason}` })
+          .where(eq(outbox.id, row.id));
+      }
+      log.info('outbox.held_after_send', { reason });
     },
 
     async markFailedByExternalId(channel, externalId, reason) {

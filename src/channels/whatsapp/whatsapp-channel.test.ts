@@ -1,64 +1,50 @@
-import { describe, expect, it } from 'vitest';
-import { wa, webhookOf, signedInit, TEST_APP_SECRET, TEST_VERIFY_TOKEN, TEST_PHONE_NUMBER_ID } from '../../../test/support/whatsapp-fixtures.js';
-import type { WhatsAppConfig } from '../../config.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { startFakeGraphApi } from '../../../test/support/fake-graph-api.js';
+import { signedInit, wa, webhookOf, whatsappEnv } from '../../../test/support/whatsapp-fixtures.js';
+import { createApp, type RelaisApp } from '../../app.js';
+import { parseConfig } from '../../config.js';
+import { loadContent } from '../../content/index.js';
 import { createLogger } from '../../logger.js';
-import type { ChannelCore } from '../channel.js';
-import { createWhatsAppChannel } from './whatsapp-channel.js';
+import { openDatabase } from '../../storage/database.js';
+import { migrateDatabase } from '../../storage/migrate.js';
 
 /**
- * What the route does when the core cannot record: answer 5xx so that Meta retries (nothing lost) and
- * defer nothing. The core here is a stand-in for the port whose storage is down; everything else
- * (signature, parsing, toInbound) is the real code. The happy paths run end to end in
- * whatsapp-webhook.test.ts on the real app and database.
+ * What the route does when the database is down: answer 5xx so that Meta retries (nothing lost) and
+ * send nothing. The real app on a real (embedded) database that has just gone away; the happy paths run
+ * end to end in whatsapp-webhook.test.ts.
  */
+describe('WhatsApp webhook when the database is down', () => {
+  let relais: RelaisApp;
+  let graphCalls: () => number;
 
-const config: WhatsAppConfig = {
-  accessToken: 'token',
-  phoneNumberId: TEST_PHONE_NUMBER_ID,
-  appSecret: TEST_APP_SECRET,
-  verifyToken: TEST_VERIFY_TOKEN,
-  apiBase: 'http://127.0.0.1:9',
-  graphVersion: 'v23.0',
-};
+  beforeEach(async () => {
+    const graph = await startFakeGraphApi();
+    const database = await openDatabase({ dataDir: 'memory://' });
+    await migrateDatabase(database);
+    relais = createApp({
+      config: parseConfig({ LOG_LEVEL: 'silent', ...whatsappEnv(graph.url) }),
+      database,
+      content: loadContent(),
+      logger: createLogger('silent'),
+    });
+    await database.close();
+    graphCalls = () => graph.calls.length;
+    return () => graph.close();
+  });
 
-function coreWhereStorageIsDown(what: 'record' | 'markFailed') {
-  const deferred: string[] = [];
-  const down = () => Promise.reject(new Error('connection refused'));
-  const core: ChannelCore = {
-    inbox: {
-      record: what === 'record' ? down : async (m) => ({ recorded: m.map((_, i) => i + 1), duplicates: 0 }),
-      process: async () => {},
-    },
-    people: { markUnreachable: async () => {}, markReachable: async () => {} },
-    outbox: { markFailedByExternalId: what === 'markFailed' ? down : async () => {} },
-    firstSeen: async () => true,
-    logger: createLogger('silent'),
-    defer: (_c, task) => void deferred.push(task.name || 'task'),
-  };
-  return { core, deferred };
-}
-
-describe('WhatsApp webhook when storage fails', () => {
-  it('answers 500 when the messages cannot be recorded, and defers nothing', async () => {
-    const { core, deferred } = coreWhereStorageIsDown('record');
-    const channel = createWhatsAppChannel(config, core);
-    const res = await channel.routes.request('/', signedInit(webhookOf(wa.text({ waId: '33612345678' }, 'Bonjour'))));
+  it('answers 500 when the messages cannot be recorded, and sends nothing', async () => {
+    const res = await relais.app.request('/webhooks/whatsapp', signedInit(webhookOf(wa.text({ waId: '33612345678' }, 'Bonjour'))));
     expect(res.status).toBe(500);
-    expect(deferred).toEqual([]);
+    await relais.background.drain();
+    expect(relais.background.pending).toBe(0);
+    expect(graphCalls()).toBe(0);
   });
 
   it('answers 500 when a failed status cannot be applied, so Meta sends it again', async () => {
-    const { core } = coreWhereStorageIsDown('markFailed');
-    const channel = createWhatsAppChannel(config, core);
-    const res = await channel.routes.request('/', signedInit(webhookOf(wa.status('wamid.X', 'failed', { waId: '33612345678' }))));
+    const res = await relais.app.request(
+      '/webhooks/whatsapp',
+      signedInit(webhookOf(wa.status('wamid.X', 'failed', { waId: '33612345678' }))),
+    );
     expect(res.status).toBe(500);
-  });
-
-  it('defers processing and read receipts after a successful record', async () => {
-    const { core, deferred } = coreWhereStorageIsDown('markFailed');
-    const channel = createWhatsAppChannel(config, core);
-    const res = await channel.routes.request('/', signedInit(webhookOf(wa.text({ waId: '33612345678' }, 'Bonjour'))));
-    expect(res.status).toBe(200);
-    expect(deferred).toHaveLength(2);
   });
 });

@@ -5,7 +5,7 @@ import { hashId } from '../../logger.js';
 import type { Channel, ChannelCore } from '../channel.js';
 import { createWhatsAppClient, type WhatsAppClient } from './client.js';
 import type { ListWords } from './render.js';
-import { createWhatsAppSender } from './sender.js';
+import { createWhatsAppSender, REENGAGEMENT_CODE } from './sender.js';
 import { verifyWhatsAppSignature } from './signature.js';
 import { toInbound } from './to-inbound.js';
 import { describeWebhookErrors, parseWebhook, type WhatsAppStatus } from './webhook-payload.js';
@@ -141,6 +141,12 @@ export function createWhatsAppChannel(
    */
   async function applyFailedStatus(status: WhatsAppStatus) {
     const reason = describeWebhookErrors(status.errors);
+    // Outside the 24-hour window (often reported only after Meta accepted the message): it waits for
+    // the person to write back, like a message held before sending.
+    if (status.errors?.some((e) => e.code === REENGAGEMENT_CODE)) {
+      await core.outbox.holdByExternalId('whatsapp', status.id, reason);
+      return;
+    }
     await core.outbox.markFailedByExternalId('whatsapp', status.id, reason);
     if (await core.firstSeen('whatsapp', `status:${status.id}:failed`)) {
       log.warn('whatsapp.message_failed', { wamid: status.id, reason });

@@ -168,4 +168,32 @@ describe('the 24-hour window', () => {
     // The invitation went out instead.
     expect(sentTo(fake, fatima).map((c) => c.body.type)).toEqual(['template']);
   });
+
+  it('holds a message Meta accepted but later reported outside the window (131047 status), then releases it', async () => {
+    await say(fatima, wa.text(fatima, 'Bonjour', { at: clock }));
+    const rows = await outboxRows(relais);
+    const last = rows.at(-1)!;
+    const wamid = last.externalIds!.at(-1)!;
+    const before = sentTo(fake, fatima).length;
+
+    const res = await postWebhook(
+      relais,
+      webhookOf(wa.status(wamid, 'failed', fatima, { code: 131047, title: 'Re-engagement message' })),
+    );
+    expect(res.status).toBe(200);
+    await relais.settle();
+    expect((await outboxRows(relais)).find((r) => r.id === last.id)).toMatchObject({
+      status: 'held',
+      lastError: expect.stringContaining('131047'),
+    });
+    // The invitation went out instead.
+    expect(sentTo(fake, fatima).slice(before).map((c) => c.body.type)).toEqual(['template']);
+
+    // The person writes back: the held message goes out again, before the answer to what they wrote.
+    clock = new Date(clock.getTime() + HOUR);
+    await say(fatima, wa.text(fatima, 'menu', { at: clock }));
+    const again = sentTo(fake, fatima).slice(before + 1).map(textOf);
+    expect(again[0]).toBe(textOf(sentTo(fake, fatima)[before - 1]!));
+    expect((await outboxRows(relais)).every((r) => r.status === 'sent')).toBe(true);
+  });
 });
