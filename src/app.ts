@@ -13,6 +13,7 @@ import { createInbox, type Inbox } from './inbound/inbox.js';
 import type { Logger } from './logger.js';
 import { createOutbox, type DeliveryReport, type Outbox } from './outbox/outbox.js';
 import type { DatabaseHandle } from './storage/database.js';
+import { purgeExpired, type PurgeReport } from './storage/retention.js';
 import { people } from './storage/schema.js';
 
 export interface AppDeps {
@@ -28,7 +29,11 @@ export interface AppDeps {
 export interface SweepReport {
   inboundPeople: number;
   delivery: DeliveryReport;
+  /** Present when this sweep also purged expired data (at most once an hour per instance). */
+  purged?: PurgeReport;
 }
+
+const PURGE_EVERY_MS = 3_600_000;
 
 export interface RelaisApp {
   app: Hono;
@@ -46,6 +51,7 @@ export function createApp(deps: AppDeps): RelaisApp {
   const db = database.db;
   const now = deps.now ?? (() => new Date());
   const background = createBackground(logger);
+  let lastPurge = 0;
 
   const senders = new Map<ChannelName, Channel['sender']>();
   const outbox = createOutbox({ db, senders, logger, maxAttempts: config.outbox.maxAttempts, now });
@@ -134,7 +140,12 @@ export function createApp(deps: AppDeps): RelaisApp {
     async sweep() {
       const inboundPeople = await inbox.processWaiting();
       const delivery = await outbox.deliver();
-      return { inboundPeople, delivery };
+      const at = now();
+      if (at.getTime() - lastPurge < PURGE_EVERY_MS) return { inboundPeople, delivery };
+      lastPurge = at.getTime();
+      const purged = await purgeExpired(db, at, config.retentionDays);
+      if (purged.people + purged.closedCases + purged.inboundEvents > 0) logger.info('retention.purged', { ...purged });
+      return { inboundPeople, delivery, purged };
     },
   };
 }
