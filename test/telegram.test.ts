@@ -6,7 +6,7 @@ import { loadContent } from '../src/content/index.js';
 import type { LocaleCode, OutboxPayload } from '../src/conversation/messages.js';
 import { inboundEvents, outbox, people } from '../src/storage/schema.js';
 import {
-  FAKE_BOT_ID,
+  FAKE_BOT_INFO,
   failures,
   startFakeTelegramApi,
   telegramUpdates as u,
@@ -22,17 +22,7 @@ import { startRelais, type TestRelais } from './support/relais.js';
 
 const SECRET = 'webhook-secret_0123456789';
 const content = loadContent();
-const ME: UserFromGetMe = {
-  id: FAKE_BOT_ID,
-  is_bot: true,
-  first_name: 'Relais',
-  username: 'RelaisTestBot',
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-} as UserFromGetMe;
+const ME = FAKE_BOT_INFO as UserFromGetMe;
 
 let fake: FakeTelegramApi;
 beforeAll(async () => {

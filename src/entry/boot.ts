@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createApp, type AppDeps, type RelaisApp } from '../app.js';
-import { parseConfig, type Config } from '../config.js';
+import { ConfigError, parseConfig, type Config } from '../config.js';
 import { loadContent } from '../content/index.js';
 import { createLogger, type Logger } from '../logger.js';
 import { openDatabase, type DatabaseHandle } from '../storage/database.js';
@@ -80,4 +80,15 @@ export async function bootRelais(env: NodeJS.ProcessEnv, options: BootOptions = 
       await database.close();
     },
   };
+}
+
+/** `bootRelais` for a command-line process: a bad configuration prints every problem and exits 1. */
+export async function bootOrExit(env: NodeJS.ProcessEnv, options: BootOptions = {}): Promise<BootedRelais> {
+  try {
+    return await bootRelais(env, options);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
 }

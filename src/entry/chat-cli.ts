@@ -2,10 +2,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import type { WebReply } from '../channels/web/web-channel.js';
-import { ConfigError } from '../config.js';
 import { COMMANDS, type CommandName } from '../conversation/messages.js';
 import { createLogger } from '../logger.js';
-import { bootRelais } from './boot.js';
+import { bootOrExit } from './boot.js';
 
 /**
  * `npm run chat -- --lang fr`: talk to Relais in the terminal, through the same web channel, engine,
@@ -25,17 +24,11 @@ if (values.help) {
   process.exit(0);
 }
 
-let booted;
-try {
-  booted = await bootRelais(process.env, {
-    // Its own embedded database folder, so it can run beside `npm start`.
-    configure: (config) => ({ ...config, simulatorEnabled: true, dataDir: join(config.dataDir, 'terminal') }),
-    logger: createLogger('warn', (line) => console.error(line)),
-  });
-} catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-}
+const booted = await bootOrExit(process.env, {
+  // Its own embedded database folder, so it can run beside `npm start`.
+  configure: (config) => ({ ...config, simulatorEnabled: true, dataDir: join(config.dataDir, 'terminal') }),
+  logger: createLogger('warn', (line) => console.error(line)),
+});
 const { relais } = booted;
 const session = values.new ? `term${Date.now().toString(36)}` : 'terminal-chat';
 let after = 0;

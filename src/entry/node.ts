@@ -1,19 +1,9 @@
 import { serve } from '@hono/node-server';
-import { ConfigError } from '../config.js';
-import { bootRelais } from './boot.js';
+import { bootOrExit } from './boot.js';
 
 /** `npm start`: the Node server. */
 async function main() {
-  let booted;
-  try {
-    booted = await bootRelais(process.env, { sweep: true });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const booted = await bootOrExit(process.env, { sweep: true });
   const { config, logger, relais, database, startupMs } = booted;
 
   const server = serve({ fetch: relais.app.fetch, port: config.port }, (info) => {

@@ -1,7 +1,6 @@
 import { GrammyError } from 'grammy';
 import type { TelegramChannel } from '../channels/telegram/index.js';
-import { ConfigError } from '../config.js';
-import { bootRelais } from './boot.js';
+import { bootOrExit } from './boot.js';
 
 /**
  * `npm run dev:telegram [-- --drop-pending-updates]`: the bot on long polling, for local development
@@ -10,16 +9,7 @@ import { bootRelais } from './boot.js';
  * polling deletes the webhook: run `npm run telegram:webhook` again before going back to production.
  */
 async function main(argv: string[]) {
-  let booted;
-  try {
-    booted = await bootRelais(process.env, { sweep: true });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const booted = await bootOrExit(process.env, { sweep: true });
   const { relais, logger, database } = booted;
   const telegram = relais.channels.find((c): c is TelegramChannel => c.name === 'telegram');
   if (!telegram) {

@@ -55,6 +55,18 @@ export interface Outbox {
 
 const OPEN = ['pending', 'sending', 'held'] as const;
 
+/** What a delivery needs from its row and its person. */
+const DELIVERY_COLUMNS = {
+  id: outbox.id,
+  channel: outbox.channel,
+  payload: outbox.payload,
+  attempts: outbox.attempts,
+  personId: outbox.personId,
+  personKey: people.externalKey,
+  lastInboundAt: people.lastInboundAt,
+  unreachableAt: people.unreachableAt,
+};
+
 /** Creates the durable outbox over the `outbox` table. */
 export function createOutbox(options: OutboxOptions): Outbox {
   const { db, senders, logger, maxAttempts } = options;
@@ -78,16 +90,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         .where(inArray(outbox.status, [...OPEN]))
         .orderBy(outbox.personId, outbox.id);
       const rows = await tx
-        .select({
-          id: outbox.id,
-          channel: outbox.channel,
-          payload: outbox.payload,
-          attempts: outbox.attempts,
-          personId: outbox.personId,
-          personKey: people.externalKey,
-          lastInboundAt: people.lastInboundAt,
-          unreachableAt: people.unreachableAt,
-        })
+        .select(DELIVERY_COLUMNS)
         .from(outbox)
         .innerJoin(people, eq(people.id, outbox.personId))
         .where(
@@ -315,20 +318,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
     async holdByExternalId(channel, externalId, reason) {
       const [row] = await db
-        .select({
-          id: outbox.id,
-          channel: outbox.channel,
-          payload: outbox.payload,
-          attempts: outbox.attempts,
-          personId: outbox.personId,
-          personKey: people.externalKey,
-          lastInboundAt: people.lastInboundAt,
-        })
+        .select(DELIVERY_COLUMNS)
         .from(outbox)
         .innerJoin(people, eq(people.id, outbox.personId))
         .where(and(eq(outbox.channel, channel), sql`${outbox.externalIds} @> ${JSON.stringify([externalId])}::jsonb`));
       if (!row) return;
-      const delivery: Delivery = { ...row, attempt: row.attempts };
+      const { unreachableAt: _unreachable, ...rest } = row;
+      const delivery: Delivery = { ...rest, attempt: row.attempts };
       const log = logger.child({ outboxId: row.id, channel, person: hashId(row.personKey) });
       // Durable first: the row waits even if the invitation below never goes out.
       await markHeld(delivery, reason, ['sent', 'sending', 'pending']);

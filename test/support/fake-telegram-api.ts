@@ -13,6 +13,19 @@ import type { AddressInfo } from 'node:net';
 export const FAKE_BOT_TOKEN = '123456789:AAFakeTokenForRelaisTests_abcdefgh';
 export const FAKE_BOT_ID = 123456789;
 
+/** What the fake answers to `getMe`. */
+export const FAKE_BOT_INFO = {
+  id: FAKE_BOT_ID,
+  is_bot: true,
+  first_name: 'Relais',
+  username: 'RelaisTestBot',
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+} as const;
+
 export interface TelegramCall {
   method: string;
   payload: Record<string, unknown>;
@@ -156,17 +169,7 @@ export async function startFakeTelegramApi(options: { token?: string } = {}): Pr
   function answer(method: string, payload: Record<string, unknown>, call: TelegramCall): unknown {
     switch (method) {
       case 'getMe':
-        return {
-          id: FAKE_BOT_ID,
-          is_bot: true,
-          first_name: 'Relais',
-          username: 'RelaisTestBot',
-          can_join_groups: true,
-          can_read_all_group_messages: false,
-          supports_inline_queries: false,
-          can_connect_to_business: false,
-          has_main_web_app: false,
-        };
+        return FAKE_BOT_INFO;
       case 'sendMessage': {
         if (typeof payload.text !== 'string' || payload.text.length === 0) return badRequest('message text is empty');
         if (payload.text.length > 4096) return badRequest('message is too long');
