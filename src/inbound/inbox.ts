@@ -173,7 +173,7 @@ export function createInbox(options: InboxOptions): Inbox {
       .update(inboundEvents)
       .set({ attempts, lastError: message.slice(0, 500), ...(attempts >= maxAttempts ? { status: 'failed' as const } : {}) })
       .where(eq(inboundEvents.id, oldest.id));
-    logger.error('inbox.process_failed', { channel, person: hashId(personKey), eventId: oldest.id, attempts, error: message });
+    logger.error('inbox.process_failed', { channel, person: hashId(personKey), eventId: oldest.id, attempts, error });
   }
 
   async function processPerson(channel: ChannelName, personKey: string): Promise<void> {

@@ -149,7 +149,8 @@ export function createWhatsAppChannel(
     }
     await core.outbox.markFailedByExternalId('whatsapp', status.id, reason);
     if (await core.firstSeen('whatsapp', `status:${status.id}:failed`)) {
-      log.warn('whatsapp.message_failed', { wamid: status.id, reason });
+      // A wamid carries the recipient's number (base64): only its hash is logged.
+      log.warn('whatsapp.message_failed', { message: hashId(status.id), reason });
     }
   }
 
