@@ -25,7 +25,8 @@ export async function purgeExpired(db: Db, now: Date, retentionDays: number): Pr
     .delete(people)
     .where(
       and(
-        lt(sql`coalesce(${people.lastInboundAt}, ${people.createdAt})`, cutoff),
+        // A raw expression: the driver gets the time as text, not as a column-typed Date.
+        sql`coalesce(${people.lastInboundAt}, ${people.createdAt}) < ${cutoff.toISOString()}::timestamptz`,
         notExists(
           db
             .select({ one: sql`1` })
