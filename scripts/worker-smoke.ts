@@ -92,6 +92,7 @@ async function main() {
     const body = (await health.json()) as { database?: { status?: string } };
     check(health.status === 200 && body.database?.status === 'up', `/healthz: ${health.status} ${JSON.stringify(body)}`);
 
+    // Ids unique per run: the smoke database keeps earlier runs' dedupe keys.
     const session = `smoke${Date.now()}`;
     const post = await fetch(`${base}/chat/api/messages`, {
       method: 'POST',
@@ -120,7 +121,7 @@ async function main() {
 
     const unsigned = await fetch(`${base}/webhooks/whatsapp`, { ...signedInit(webhookOf(wa.text({ waId: '33612345678' }, 'x')), { signature: null }) });
     check(unsigned.status === 401, `unsigned WhatsApp webhook: ${unsigned.status}`);
-    const whatsapp = await fetch(`${base}/webhooks/whatsapp`, signedInit(webhookOf(wa.text({ waId: '33612345678' }, "J'ai été refoulé à Menton"))));
+    const whatsapp = await fetch(`${base}/webhooks/whatsapp`, signedInit(webhookOf(wa.text({ waId: '33612345678' }, "J'ai été refoulé à Menton", { id: `wamid.smoke${Date.now()}` }))));
     check(whatsapp.status === 200, `signed WhatsApp message with accents: ${whatsapp.status}`);
     await waitFor('WhatsApp reply delivered to the Graph API after the response (waitUntil)', () => graphApi.sent().length > 0);
     console.log(`Worker smoke test passed under wrangler dev (workerd) in ${ready} ms to first /healthz 200; ${replies.replies.length} web chat replies.`);
