@@ -10,7 +10,7 @@ import { step, type ConversationState } from './conversation/engine.js';
 import type { ChannelName } from './conversation/messages.js';
 import { createConsoleRoutes } from './handoff/console.js';
 import { createInbox, type Inbox } from './inbound/inbox.js';
-import type { Logger } from './logger.js';
+import { withLogContext, type Logger } from './logger.js';
 import { createOutbox, type DeliveryReport, type Outbox } from './outbox/outbox.js';
 import type { DatabaseHandle } from './storage/database.js';
 import { purgeExpired, type PurgeReport } from './storage/retention.js';
@@ -92,16 +92,18 @@ export function createApp(deps: AppDeps): RelaisApp {
 
   const app = new Hono();
   app.use(requestId());
-  app.use(async function accessLog(c, next) {
-    const started = performance.now();
-    await next();
-    // The path only: query strings can carry tokens (WhatsApp's hub.verify_token).
-    logger.info('http.request', {
-      requestId: c.get('requestId'),
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Math.round(performance.now() - started),
+  app.use(function accessLog(c, next) {
+    // Every line logged for this request, and for the work it defers, carries its id.
+    return withLogContext({ requestId: c.get('requestId') }, async () => {
+      const started = performance.now();
+      await next();
+      // The path only: query strings can carry tokens (WhatsApp's hub.verify_token).
+      logger.info('http.request', {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      });
     });
   });
 

@@ -2,6 +2,8 @@
  * Structured JSON logs, one line per event. Never pass message text, phone numbers or chat ids:
  * use `hashId()` when an identifier must appear so that lines about one person can still be grouped.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export type LogFields = Record<string, unknown>;
 
@@ -16,6 +18,15 @@ export interface Logger {
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
+/**
+ * Fields that every line logged inside `fn` carries (the request id), including lines from work the
+ * request deferred: async context follows promises, so processing after the response is tagged too.
+ */
+const context = new AsyncLocalStorage<LogFields>();
+export function withLogContext<T>(fields: LogFields, fn: () => T): T {
+  return context.run({ ...context.getStore(), ...fields }, fn);
+}
+
 export function createLogger(
   level: LogLevel = 'info',
   write: (line: string) => void = (line) => console.log(line),
@@ -23,7 +34,9 @@ export function createLogger(
 ): Logger {
   const emit = (at: Exclude<LogLevel, 'silent'>, event: string, fields?: LogFields) => {
     if (ORDER[at] < ORDER[level]) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: at, event, ...base, ...serialise(fields) }));
+    write(
+      JSON.stringify({ time: new Date().toISOString(), level: at, event, ...context.getStore(), ...base, ...serialise(fields) }),
+    );
   };
   return {
     debug: (e, f) => emit('debug', e, f),

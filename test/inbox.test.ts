@@ -171,6 +171,17 @@ describe('inbox', () => {
     expect(logs).not.toContain('session-private-42');
   });
 
+  it('tags every line logged for a request, delivery included, with its request id', async () => {
+    const res = await post('session-tagged', { start: '', language: 'fr' });
+    const requestId = res.headers.get('x-request-id');
+    expect(requestId).toBeTruthy();
+    const lines = relais.logs.map((l) => JSON.parse(l) as { event: string; requestId?: string });
+    const sent = lines.filter((l) => l.event === 'outbox.sent');
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((l) => l.requestId === requestId)).toBe(true);
+    expect(lines.find((l) => l.event === 'http.request')?.requestId).toBe(requestId);
+  });
+
   it('refuses a malformed web message with a reason and stores nothing', async () => {
     const res = await relais.request('/chat/api/messages', {
       method: 'POST',
