@@ -6,7 +6,7 @@
  * → the real channel adapters, inbox, engine, database and outbox → local fake Bot API / Graph API
  * servers. Figures are printed, never asserted: this machine is shared and noisy.
  *
- *   npm run bench -- --requests 2000 --concurrency 32 --people 200
+ *   npm run bench -- --requests 2000 --concurrency 32 --people 200 [--only pglite|postgres]
  *   BENCH_DATABASE_URL=postgres://… (default: the local test server; skipped if unreachable)
  */
 import { serve, type ServerType } from '@hono/node-server';
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '16' },
     people: { type: 'string', default: '100' },
+    /** Only this database: `pglite` or `postgres`. */
+    only: { type: 'string' },
   },
 });
 const REQUESTS = Number(values.requests);
@@ -79,6 +81,7 @@ async function main() {
     `Relais bench: ${REQUESTS} requests per scenario, ${CONCURRENCY} in flight, ${PEOPLE} people, Node ${process.version}\n`,
   );
   for (const target of targets) {
+    if (values.only && values.only !== target.name) continue;
     let opened;
     try {
       opened = await target.open();
