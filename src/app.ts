@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { createBackground, type Background } from './background.js';
 import type { Channel, ChannelCore } from './channels/channel.js';
@@ -108,6 +109,8 @@ export function createApp(deps: AppDeps): RelaisApp {
   });
 
   app.onError((error, c) => {
+    // Expected refusals (basic auth's 401…) carry their own response.
+    if (error instanceof HTTPException) return error.getResponse();
     logger.error('http.error', { requestId: c.get('requestId'), path: c.req.path, error });
     return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500);
   });

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { basicAuth } from 'hono/basic-auth';
 import { html } from 'hono/html';
+import { timingSafeEqual } from 'hono/utils/buffer';
 import type { Config } from '../config.js';
 import { hashId, type Logger } from '../logger.js';
 import type { Db } from '../storage/database.js';
@@ -22,7 +23,7 @@ export function createConsoleRoutes(deps: { db: Db; config: Config; logger: Logg
 
   if (config.consolePassword) {
     const password = config.consolePassword;
-    routes.use(basicAuth({ verifyUser: (_user, given) => given === password, realm: 'Relais console' }));
+    routes.use(basicAuth({ verifyUser: (_user, given) => timingSafeEqual(given, password), realm: 'Relais console' }));
   } else if (!localOnly) {
     routes.use(async (c) => c.text('The console is closed: set CONSOLE_PASSWORD to open it.', 503));
   }
