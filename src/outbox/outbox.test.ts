@@ -300,6 +300,39 @@ describe('outbox', () => {
     expect(sent).toEqual(['one', 'two', 'three']);
   });
 
+  it('remembers the parts of a long message already delivered: a retry, on any instance, sends only the rest', async () => {
+    const received: string[] = [];
+    let failPartTwo = true;
+    /** A platform that takes a message in parts separated by "|", and drops part 2 once. */
+    const partsPlatform = (): ChannelSender => ({
+      channel: 'telegram',
+      async send(d) {
+        const parts = d.payload.message.text.split('|');
+        const delivered = [...d.deliveredParts];
+        for (const part of parts.slice(delivered.length)) {
+          if (part === 'two' && failPartTwo) {
+            failPartTwo = false;
+            return { status: 'retry', reason: '502', ...(delivered.length ? { deliveredParts: delivered } : {}) };
+          }
+          received.push(part);
+          delivered.push(`id-${part}`);
+        }
+        return { status: 'sent', externalIds: delivered };
+      },
+    });
+    const p = await person('1');
+    await enqueue(outboxWith(partsPlatform()), p, ['one|two|three']);
+
+    await outboxWith(partsPlatform()).deliver();
+    expect(received).toEqual(['one']);
+    expect((await rows())[0]).toMatchObject({ status: 'pending', externalIds: ['id-one'] });
+
+    clock.advance(60_000);
+    await outboxWith(partsPlatform()).deliver();
+    expect(received).toEqual(['one', 'two', 'three']);
+    expect((await rows())[0]).toMatchObject({ status: 'sent', externalIds: ['id-one', 'id-two', 'id-three'] });
+  });
+
   it('marks a row failed when the platform later reports it failed', async () => {
     const platform = scriptedPlatform({}, 'whatsapp');
     const o = outboxWith(platform);

@@ -65,6 +65,7 @@ const DELIVERY_COLUMNS = {
   personKey: people.externalKey,
   lastInboundAt: people.lastInboundAt,
   unreachableAt: people.unreachableAt,
+  externalIds: outbox.externalIds,
 };
 
 /** Creates the durable outbox over the `outbox` table. */
@@ -127,6 +128,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         payload: r.payload,
         attempt: r.attempts + 1,
         lastInboundAt: r.lastInboundAt,
+        deliveredParts: r.externalIds ?? [],
         unreachable: r.unreachableAt !== null,
       }));
     });
@@ -148,6 +150,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
   async function settle(delivery: Delivery, outcome: SendOutcome, report: DeliveryReport): Promise<void> {
     const log = logger.child({ outboxId: delivery.id, channel: delivery.channel, person: hashId(delivery.personKey) });
     const mine = and(eq(outbox.id, delivery.id), eq(outbox.status, 'sending'));
+    if (outcome.status !== 'sent' && outcome.deliveredParts && outcome.deliveredParts.length > delivery.deliveredParts.length) {
+      // Part of a long message went out: remember it, so that no attempt sends those parts again.
+      await db.update(outbox).set({ externalIds: outcome.deliveredParts }).where(mine);
+    }
     switch (outcome.status) {
       case 'sent':
         report.sent++;
@@ -323,10 +329,14 @@ export function createOutbox(options: OutboxOptions): Outbox {
         .innerJoin(people, eq(people.id, outbox.personId))
         .where(and(eq(outbox.channel, channel), sql`${outbox.externalIds} @> ${JSON.stringify([externalId])}::jsonb`));
       if (!row) return;
-      const { unreachableAt: _unreachable, ...rest } = row;
-      const delivery: Delivery = { ...rest, attempt: row.attempts };
+      const { unreachableAt: _unreachable, externalIds, ...rest } = row;
+      // The parts before the one that failed were delivered; that one and those after it go again.
+      const parts = externalIds ?? [];
+      const deliveredParts = parts.slice(0, Math.max(0, parts.indexOf(externalId)));
+      const delivery: Delivery = { ...rest, attempt: row.attempts, deliveredParts };
       const log = logger.child({ outboxId: row.id, channel, person: hashId(row.personKey) });
       // Durable first: the row waits even if the invitation below never goes out.
+      await db.update(outbox).set({ externalIds: deliveredParts }).where(eq(outbox.id, row.id));
       await markHeld(delivery, reason, ['sent', 'sending', 'pending']);
       const invite = await inviteOnce(delivery, log);
       if (invite.status === 'failed' || invite.status === 'retry') {

@@ -15,11 +15,16 @@ export interface Delivery {
    * When the person last wrote to us (WhatsApp's 24-hour window). `null` if never.
    */
   lastInboundAt: Date | null;
+  /**
+   * Platform ids of the parts of this message already delivered by an earlier attempt (a long text is
+   * sent in several parts). A sender starts after them, so a retry never repeats a part.
+   */
+  deliveredParts: string[];
 }
 
 /**
  * What a sender reports for one delivery. The outbox turns it into the row's next state:
- * - `sent`: done (`externalIds` are the platform's message ids, used to match later statuses);
+ * - `sent`: done (`externalIds` are the platform's message ids of every part, used to match later statuses);
  * - `retry`: a passing failure (5xx, network, throttling); `retryAfterMs` honours the platform's advice;
  * - `failed`: permanent; the row keeps `reason` and volunteers see it;
  * - `unreachable`: the person blocked us or left; the row fails and the person is marked unreachable;
@@ -29,10 +34,15 @@ export interface Delivery {
  */
 export type SendOutcome =
   | { status: 'sent'; externalIds: string[] }
-  | { status: 'retry'; reason: string; retryAfterMs?: number }
-  | { status: 'failed'; reason: string }
-  | { status: 'unreachable'; reason: string }
-  | { status: 'held'; reason: string };
+  | ({ status: 'retry'; reason: string; retryAfterMs?: number } & PartialProgress)
+  | ({ status: 'failed'; reason: string } & PartialProgress)
+  | ({ status: 'unreachable'; reason: string } & PartialProgress)
+  | ({ status: 'held'; reason: string } & PartialProgress);
+
+/** On an outcome other than `sent`: every part delivered so far, earlier attempts included. */
+export interface PartialProgress {
+  deliveredParts?: string[];
+}
 
 /** The port every channel implements so the outbox can deliver through it. */
 export interface ChannelSender {

@@ -21,6 +21,7 @@ const delivery = (payload: OutboxPayload, personKey = '4242'): Delivery => ({
   payload,
   attempt: 1,
   lastInboundAt: null,
+  deliveredParts: [],
 });
 const hello: OutboxPayload = { message: { kind: 'text', text: 'Bonjour' }, locale: 'fr', direction: 'ltr' };
 
@@ -118,12 +119,15 @@ describe('Telegram sender', () => {
     const d = delivery({ ...hello, message: { kind: 'text', text: long } });
     const s = sender();
 
-    // Part 1 goes, part 2 is throttled: the row is retried later.
+    // Part 1 goes, part 2 is throttled: the row is retried later, knowing part 1 went out.
     fake.failNext('sendMessage', failures.pass(), failures.tooManyRequests(1));
-    expect(await s.send(d)).toMatchObject({ status: 'retry', retryAfterMs: 1000 });
+    const first = await s.send(d);
+    expect(first).toMatchObject({ status: 'retry', retryAfterMs: 1000, deliveredParts: [String(fake.sent()[0]!.messageId)] });
     expect(fake.sent()).toHaveLength(1);
 
-    const second = await s.send({ ...d, attempt: 2 });
+    // The retry (here by another sender, as another instance would) starts at part 2.
+    const deliveredParts = (first as { deliveredParts: string[] }).deliveredParts;
+    const second = await sender().send({ ...d, attempt: 2, deliveredParts });
     const parts = fake.sent().map((m) => m.text);
     expect(parts.length).toBeGreaterThanOrEqual(3);
     expect(second).toEqual({ status: 'sent', externalIds: expect.any(Array) });

@@ -10,17 +10,10 @@ import { CallbackDataTooLongError } from './to-inbound.js';
  */
 export interface TelegramSenderOptions {
   logger?: Logger;
-  /**
-   * How many multi-part deliveries to remember between attempts. When part 2 of 3 fails and the row
-   * is retried, the parts already delivered are not sent again (by this process).
-   */
-  progressCapacity?: number;
 }
 
 export function createTelegramSender(api: Api, options: TelegramSenderOptions = {}): ChannelSender {
-  const { logger, progressCapacity = 1000 } = options;
-  // Outbox row id → message ids of the parts already delivered. Only rows that failed half-way live here.
-  const progress = new Map<number, string[]>();
+  const { logger } = options;
 
   return {
     channel: 'telegram',
@@ -35,7 +28,8 @@ export function createTelegramSender(api: Api, options: TelegramSenderOptions = 
         throw error;
       }
 
-      const sent = progress.get(delivery.id) ?? [];
+      // Parts an earlier attempt delivered are not sent again (the outbox keeps them on the row).
+      const sent = [...delivery.deliveredParts];
       for (let index = sent.length; index < parts.length; index++) {
         const part = parts[index]!;
         try {
@@ -50,8 +44,6 @@ export function createTelegramSender(api: Api, options: TelegramSenderOptions = 
           if (outcome.status === 'sent') {
             continue;
           }
-          if (outcome.status === 'retry' && sent.length > 0) remember(delivery.id, sent);
-          else progress.delete(delivery.id);
           logger?.warn('telegram.send_failed', {
             outbox: delivery.id,
             person: hashId(delivery.personKey),
@@ -60,20 +52,12 @@ export function createTelegramSender(api: Api, options: TelegramSenderOptions = 
             outcome: outcome.status,
             reason: outcome.reason,
           });
-          return outcome;
+          return sent.length > 0 ? { ...outcome, deliveredParts: sent } : outcome;
         }
       }
-      progress.delete(delivery.id);
       return { status: 'sent', externalIds: sent };
     },
   };
-
-  function remember(id: number, sent: string[]) {
-    progress.delete(id);
-    progress.set(id, sent);
-    // Oldest first: a Map iterates in insertion order.
-    while (progress.size > progressCapacity) progress.delete(progress.keys().next().value!);
-  }
 }
 
 type ErrorOutcome = Exclude<SendOutcome, { status: 'held' }>;

@@ -23,6 +23,7 @@ function delivery(payload: Partial<OutboxPayload> & Pick<OutboxPayload, 'message
     personId: 1,
     payload: { locale: 'fr', direction: 'ltr', ...payload },
     attempt: 1,
+    deliveredParts: [],
     lastInboundAt: hoursAgo(1),
     ...over,
   };

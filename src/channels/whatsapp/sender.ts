@@ -72,17 +72,21 @@ export function createWhatsAppSender(
       if (rendered.status === 'invalid') return { status: 'failed', reason: rendered.reason };
 
       const recipient = recipientFor(delivery.personKey);
-      const externalIds: string[] = [];
-      for (const content of rendered.messages) {
+      // Parts an earlier attempt delivered are not sent again (the outbox keeps them on the row).
+      const externalIds = [...delivery.deliveredParts];
+      for (const content of rendered.messages.slice(externalIds.length)) {
         try {
           externalIds.push(...(await client.send(recipient, content)));
         } catch (error) {
           const outcome = outcomeForError(error, 'message');
-          // Parts already sent will go again on a retry: a repeated paragraph is better than a lost one.
           if (externalIds.length > 0 && outcome.status !== 'retry' && outcome.status !== 'held') {
-            return { ...outcome, reason: `${outcome.reason} (after ${externalIds.length} of ${rendered.messages.length} parts were sent)` };
+            return {
+              ...outcome,
+              reason: `${outcome.reason} (after ${externalIds.length} of ${rendered.messages.length} parts were sent)`,
+              deliveredParts: externalIds,
+            };
           }
-          return outcome;
+          return externalIds.length > 0 ? { ...outcome, deliveredParts: externalIds } : outcome;
         }
       }
       return { status: 'sent', externalIds };
