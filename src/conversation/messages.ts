@@ -83,3 +83,20 @@ export interface OutboxPayload {
   locale: LocaleCode;
   direction: 'ltr' | 'rtl';
 }
+
+/** An inbound message as a volunteer reads it in a transcript (a tap shows its choice id). */
+export function describeInbound(inbound: Pick<InboundMessage, 'body'>): string {
+  const body = inbound.body;
+  switch (body.kind) {
+    case 'text':
+      return body.text;
+    case 'choice':
+      return `[choice ${body.id}]`;
+    case 'start':
+      return body.payload ? `[start ${body.payload}]` : '[start]';
+    case 'command':
+      return `[/${body.command}]`;
+    case 'unsupported':
+      return `[${body.what}]`;
+  }
+}

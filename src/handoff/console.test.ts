@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startRelais } from '../../test/support/relais.js';
+import { inboundEvents } from '../storage/schema.js';
 
 const basic = (user: string, password: string) => ({ authorization: `Basic ${btoa(`${user}:${password}`)}` });
 
@@ -25,5 +26,23 @@ describe('/console access', () => {
     const ok = await relais.request('/console', { headers: basic('amina', 'correct horse') });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('Relais console');
+  });
+
+  it('shows the messages that could not be processed, so none is lost from sight', async () => {
+    const relais = await startRelais();
+    await relais.db.insert(inboundEvents).values({
+      channel: 'telegram',
+      externalId: '991',
+      personKey: '4242',
+      status: 'failed',
+      attempts: 5,
+      lastError: 'engine crashed',
+      payload: { channel: 'telegram', externalId: '991', personKey: '4242', receivedAt: new Date(), body: { kind: 'text', text: 'Mon frère est à Roissy' } },
+    });
+    const page = await (await relais.request('/console')).text();
+    expect(page).toContain('Messages received but not answered (1)');
+    expect(page).toContain('Mon frère est à Roissy');
+    expect(page).toContain('engine crashed');
+    expect(page).not.toContain('4242');
   });
 });

@@ -6,7 +6,8 @@ import { timingSafeEqual } from 'hono/utils/buffer';
 import type { Config } from '../config.js';
 import { hashId, type Logger } from '../logger.js';
 import type { Db } from '../storage/database.js';
-import { cases, outbox, people } from '../storage/schema.js';
+import { describeInbound } from '../conversation/messages.js';
+import { cases, inboundEvents, outbox, people } from '../storage/schema.js';
 
 /**
  * The volunteer console, first room: the queue of cases (urgent first, then oldest) and the messages
@@ -62,6 +63,21 @@ export function createConsoleRoutes(deps: { db: Db; config: Config; logger: Logg
       .orderBy(desc(outbox.id))
       .limit(200);
 
+    // Messages the engine could not apply after several attempts: kept, with their text, for a human.
+    const unprocessed = await db
+      .select({
+        id: inboundEvents.id,
+        channel: inboundEvents.channel,
+        personKey: inboundEvents.personKey,
+        payload: inboundEvents.payload,
+        lastError: inboundEvents.lastError,
+        receivedAt: inboundEvents.receivedAt,
+      })
+      .from(inboundEvents)
+      .where(eq(inboundEvents.status, 'failed'))
+      .orderBy(desc(inboundEvents.id))
+      .limit(200);
+
     return c.html(html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Relais console</title>
@@ -88,6 +104,14 @@ ${stuck.length === 0
   : html`<table><thead><tr><th>#</th><th>State</th><th>Channel</th><th>Person</th><th>Attempts</th><th>Reason</th><th>Written</th></tr></thead><tbody>
 ${stuck.map(
   (s) => html`<tr><td>${s.id}</td><td>${s.status === 'held' ? 'held (waiting for the person to write)' : 'failed'}</td><td>${s.channel}</td><td>${hashId(s.personKey)}</td><td>${s.attempts}</td><td>${s.lastError ?? ''}</td><td>${s.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</td></tr>`,
+)}
+</tbody></table>`}
+<h2>Messages received but not answered (${unprocessed.length})</h2>
+${unprocessed.length === 0
+  ? html`<p class="muted">Every message received was answered.</p>`
+  : html`<table><thead><tr><th>#</th><th>Channel</th><th>Person</th><th>What they sent</th><th>Why</th><th>Received</th></tr></thead><tbody>
+${unprocessed.map(
+  (u) => html`<tr><td>${u.id}</td><td>${u.channel}</td><td>${hashId(u.personKey)}</td><td>${u.payload ? describeInbound(u.payload) : ''}</td><td>${u.lastError ?? ''}</td><td>${u.receivedAt.toISOString().slice(0, 16).replace('T', ' ')}</td></tr>`,
 )}
 </tbody></table>`}
 </body></html>`);

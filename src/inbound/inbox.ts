@@ -1,10 +1,11 @@
 import { and, asc, eq, inArray, ne, or, sql } from 'drizzle-orm';
-import type {
-  ChannelName,
-  DeliverableMessage,
-  InboundMessage,
-  LocaleCode,
-  OutboundMessage,
+import {
+  describeInbound,
+  type ChannelName,
+  type DeliverableMessage,
+  type InboundMessage,
+  type LocaleCode,
+  type OutboundMessage,
 } from '../conversation/messages.js';
 import { requestHandoff } from '../handoff/cases.js';
 import { hashId, type Logger } from '../logger.js';
@@ -247,23 +248,6 @@ export function createInbox(options: InboxOptions): Inbox {
       return rows.length > 0;
     },
   };
-}
-
-/** The transcript line for an inbound message, as a volunteer would read it. */
-function describeInbound(inbound: InboundMessage): string {
-  const body = inbound.body;
-  switch (body.kind) {
-    case 'text':
-      return body.text;
-    case 'choice':
-      return `[choice ${body.id}]`;
-    case 'start':
-      return body.payload ? `[start ${body.payload}]` : '[start]';
-    case 'command':
-      return `[/${body.command}]`;
-    case 'unsupported':
-      return `[${body.what}]`;
-  }
 }
 
 /**
