@@ -133,6 +133,10 @@ const envSchema = z.object({
   ASSOCIATION_EMAIL: optionalString,
 
   CONSOLE_PASSWORD: optionalString,
+  LOG_HASH_KEY: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().min(16, 'must be at least 16 characters (a random secret)').optional(),
+  ),
   OUTBOX_MAX_ATTEMPTS: positiveInt(8, 100),
   OUTBOX_SWEEP_INTERVAL_MS: positiveInt(5_000),
   RETENTION_DAYS: positiveInt(90, 3650),
@@ -176,6 +180,8 @@ export interface Config {
   whatsapp?: WhatsAppConfig;
   association: AssociationContacts;
   consolePassword?: string;
+  /** Key of the HMAC that tags identifiers in logs; random per process when unset. */
+  logHashKey?: string;
   outbox: { maxAttempts: number; sweepIntervalMs: number };
   retentionDays: number;
 }
@@ -257,6 +263,7 @@ export function parseConfig(env: EnvSource): Config {
     ...(whatsapp ? { whatsapp } : {}),
     association,
     ...(e.CONSOLE_PASSWORD ? { consolePassword: e.CONSOLE_PASSWORD } : {}),
+    ...(e.LOG_HASH_KEY ? { logHashKey: e.LOG_HASH_KEY } : {}),
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS },
     retentionDays: e.RETENTION_DAYS,
   };

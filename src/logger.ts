@@ -1,8 +1,9 @@
 /**
  * Structured JSON logs, one line per event. Never pass message text, phone numbers or chat ids:
- * use `hashId()` when an identifier must appear so that lines about one person can still be grouped.
+ * use `logger.hash()` when an identifier must appear so that lines about one person can still be grouped.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHmac, randomBytes } from 'node:crypto';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export type LogFields = Record<string, unknown>;
@@ -14,6 +15,25 @@ export interface Logger {
   error(event: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every line (a request id, a channel). */
   child(fields: LogFields): Logger;
+  /**
+   * A short tag for an identifier (chat id, phone number, wamid): HMAC-SHA256 under the log hash key,
+   * so that lines about one person can be grouped, but nobody holding the logs and a list of numbers
+   * can tell whose they are.
+   */
+  hash(value: string | number): string;
+}
+
+export interface LoggerOptions {
+  /**
+   * Key for `hash()` (LOG_HASH_KEY). Without one, a random key per process: tags group lines within
+   * a process's life only.
+   */
+  hashKey?: string;
+}
+
+/** The logger options a configuration asks for. */
+export function loggerOptions(config: { logHashKey?: string }): LoggerOptions {
+  return config.logHashKey ? { hashKey: config.logHashKey } : {};
 }
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -31,7 +51,9 @@ export function createLogger(
   level: LogLevel = 'info',
   write: (line: string) => void = (line) => console.log(line),
   base: LogFields = {},
+  options: LoggerOptions = {},
 ): Logger {
+  const key = options.hashKey ?? randomBytes(32).toString('base64');
   const emit = (at: Exclude<LogLevel, 'silent'>, event: string, fields?: LogFields) => {
     if (ORDER[at] < ORDER[level]) return;
     write(
@@ -43,7 +65,8 @@ export function createLogger(
     info: (e, f) => emit('info', e, f),
     warn: (e, f) => emit('warn', e, f),
     error: (e, f) => emit('error', e, f),
-    child: (fields) => createLogger(level, write, { ...base, ...fields }),
+    child: (fields) => createLogger(level, write, { ...base, ...fields }, { hashKey: key }),
+    hash: (value) => createHmac('sha256', key).update(String(value)).digest('base64url').slice(0, 12),
   };
 }
 
@@ -67,18 +90,4 @@ function describeError(error: Error): { name: string; message: string } {
     return { name: error.name, message: cause instanceof Error ? cause.message : 'query failed' };
   }
   return { name: error.name, message: error.message };
-}
-
-/**
- * A short, stable, non-reversible tag for an identifier (FNV-1a over the value, 8 hex digits).
- * Enough to group log lines about one person; too short to be a lookup table for phone numbers.
- */
-export function hashId(value: string | number): string {
-  let hash = 0x811c9dc5;
-  const text = String(value);
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(16).padStart(8, '0');
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createApp, type AppDeps, type RelaisApp } from '../app.js';
 import { ConfigError, parseConfig, type Config } from '../config.js';
 import { loadContent } from '../content/index.js';
-import { createLogger, type Logger } from '../logger.js';
+import { createLogger, loggerOptions, type Logger } from '../logger.js';
 import { openDatabase, type DatabaseHandle } from '../storage/database.js';
 import { migrateDatabase } from '../storage/migrate.js';
 
@@ -35,7 +35,7 @@ export async function bootRelais(env: NodeJS.ProcessEnv, options: BootOptions = 
   const started = performance.now();
   let config = parseConfig(env);
   if (options.configure) config = options.configure(config);
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, {}, loggerOptions(config));
 
   const database = await openDatabase(
     config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') },

@@ -4,7 +4,7 @@ import { createApp, type RelaisApp } from '../app.js';
 import type { TelegramChannel } from '../channels/telegram/index.js';
 import { ConfigError, parseConfig } from '../config.js';
 import { loadContent } from '../content/index.js';
-import { createLogger } from '../logger.js';
+import { createLogger, loggerOptions } from '../logger.js';
 import { openPostgres } from '../storage/postgres.js';
 
 /**
@@ -39,7 +39,7 @@ function relaisFor(env: WorkerEnv): { relais: RelaisApp; close: () => Promise<vo
     config,
     database,
     content,
-    logger: createLogger(config.logLevel),
+    logger: createLogger(config.logLevel, undefined, {}, loggerOptions(config)),
     ...(telegramBotInfo ? { channelOptions: { telegram: { botInfo: telegramBotInfo } } } : {}),
   });
   const close = async () => {

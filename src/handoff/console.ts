@@ -4,7 +4,7 @@ import { basicAuth } from 'hono/basic-auth';
 import { html } from 'hono/html';
 import { timingSafeEqual } from 'hono/utils/buffer';
 import type { Config } from '../config.js';
-import { hashId, type Logger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import type { Db } from '../storage/database.js';
 import { describeInbound } from '../conversation/messages.js';
 import { cases, inboundEvents, outbox, people } from '../storage/schema.js';
@@ -40,7 +40,7 @@ export function createConsoleRoutes(deps: { db: Db; config: Config; logger: Logg
         locale: cases.locale,
         createdAt: cases.createdAt,
         channel: people.channel,
-        personKey: people.externalKey,
+        personId: people.id,
       })
       .from(cases)
       .innerJoin(people, eq(people.id, cases.personId))
@@ -55,10 +55,9 @@ export function createConsoleRoutes(deps: { db: Db; config: Config; logger: Logg
         lastError: outbox.lastError,
         attempts: outbox.attempts,
         createdAt: outbox.createdAt,
-        personKey: people.externalKey,
+        personId: outbox.personId,
       })
       .from(outbox)
-      .innerJoin(people, eq(people.id, outbox.personId))
       .where(inArray(outbox.status, ['held', 'failed']))
       .orderBy(desc(outbox.id))
       .limit(200);
@@ -68,12 +67,13 @@ export function createConsoleRoutes(deps: { db: Db; config: Config; logger: Logg
       .select({
         id: inboundEvents.id,
         channel: inboundEvents.channel,
-        personKey: inboundEvents.personKey,
+        personId: people.id,
         payload: inboundEvents.payload,
         lastError: inboundEvents.lastError,
         receivedAt: inboundEvents.receivedAt,
       })
       .from(inboundEvents)
+      .leftJoin(people, and(eq(people.channel, inboundEvents.channel), eq(people.externalKey, inboundEvents.personKey)))
       .where(eq(inboundEvents.status, 'failed'))
       .orderBy(desc(inboundEvents.id))
       .limit(200);
@@ -95,7 +95,7 @@ ${queue.length === 0
   ? html`<p class="muted">No one is waiting for a volunteer.</p>`
   : html`<table><thead><tr><th>#</th><th>Urgency</th><th>Why</th><th>Topic</th><th>Language</th><th>Channel</th><th>Person</th><th>Since</th></tr></thead><tbody>
 ${queue.map(
-  (q) => html`<tr><td>${q.id}</td><td class="${q.urgent ? 'urgent' : ''}">${q.urgent ? 'URGENT' : 'normal'}</td><td>${q.reason}</td><td>${q.topicId ?? ''}</td><td>${q.locale ?? ''}</td><td>${q.channel}</td><td title="tag">${hashId(q.personKey)}</td><td>${q.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</td></tr>`,
+  (q) => html`<tr><td>${q.id}</td><td class="${q.urgent ? 'urgent' : ''}">${q.urgent ? 'URGENT' : 'normal'}</td><td>${q.reason}</td><td>${q.topicId ?? ''}</td><td>${q.locale ?? ''}</td><td>${q.channel}</td><td>#${q.personId}</td><td>${q.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</td></tr>`,
 )}
 </tbody></table>`}
 <h2>Messages not delivered (${stuck.length})</h2>
@@ -103,7 +103,7 @@ ${stuck.length === 0
   ? html`<p class="muted">Every message went out.</p>`
   : html`<table><thead><tr><th>#</th><th>State</th><th>Channel</th><th>Person</th><th>Attempts</th><th>Reason</th><th>Written</th></tr></thead><tbody>
 ${stuck.map(
-  (s) => html`<tr><td>${s.id}</td><td>${s.status === 'held' ? 'held (waiting for the person to write)' : 'failed'}</td><td>${s.channel}</td><td>${hashId(s.personKey)}</td><td>${s.attempts}</td><td>${s.lastError ?? ''}</td><td>${s.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</td></tr>`,
+  (s) => html`<tr><td>${s.id}</td><td>${s.status === 'held' ? 'held (waiting for the person to write)' : 'failed'}</td><td>${s.channel}</td><td>#${s.personId}</td><td>${s.attempts}</td><td>${s.lastError ?? ''}</td><td>${s.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</td></tr>`,
 )}
 </tbody></table>`}
 <h2>Messages received but not answered (${unprocessed.length})</h2>
@@ -111,7 +111,7 @@ ${unprocessed.length === 0
   ? html`<p class="muted">Every message received was answered.</p>`
   : html`<table><thead><tr><th>#</th><th>Channel</th><th>Person</th><th>What they sent</th><th>Why</th><th>Received</th></tr></thead><tbody>
 ${unprocessed.map(
-  (u) => html`<tr><td>${u.id}</td><td>${u.channel}</td><td>${hashId(u.personKey)}</td><td>${u.payload ? describeInbound(u.payload) : ''}</td><td>${u.lastError ?? ''}</td><td>${u.receivedAt.toISOString().slice(0, 16).replace('T', ' ')}</td></tr>`,
+  (u) => html`<tr><td>${u.id}</td><td>${u.channel}</td><td>${u.personId ? `#${u.personId}` : ''}</td><td>${u.payload ? describeInbound(u.payload) : ''}</td><td>${u.lastError ?? ''}</td><td>${u.receivedAt.toISOString().slice(0, 16).replace('T', ' ')}</td></tr>`,
 )}
 </tbody></table>`}
 </body></html>`);

@@ -8,7 +8,7 @@ import {
   type OutboundMessage,
 } from '../conversation/messages.js';
 import { requestHandoff } from '../handoff/cases.js';
-import { hashId, type Logger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import type { Outbox } from '../outbox/outbox.js';
 import { countEvents, type CountIncrement } from '../storage/counts.js';
 import type { Db, DbOrTx } from '../storage/database.js';
@@ -174,7 +174,7 @@ export function createInbox(options: InboxOptions): Inbox {
       .update(inboundEvents)
       .set({ attempts, lastError: message.slice(0, 500), ...(attempts >= maxAttempts ? { status: 'failed' as const } : {}) })
       .where(eq(inboundEvents.id, oldest.id));
-    logger.error('inbox.process_failed', { channel, person: hashId(personKey), eventId: oldest.id, attempts, error });
+    logger.error('inbox.process_failed', { channel, person: logger.hash(personKey), eventId: oldest.id, attempts, error });
   }
 
   async function processPerson(channel: ChannelName, personKey: string): Promise<void> {

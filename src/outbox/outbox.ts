@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import type { ChannelName, OutboxPayload } from '../conversation/messages.js';
-import { hashId, type Logger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import type { Db, DbOrTx } from '../storage/database.js';
 import { outbox, people, type OutboxStatus } from '../storage/schema.js';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.js';
@@ -148,7 +148,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
   /** Records what happened to one claimed row. */
   async function settle(delivery: Delivery, outcome: SendOutcome, report: DeliveryReport): Promise<void> {
-    const log = logger.child({ outboxId: delivery.id, channel: delivery.channel, person: hashId(delivery.personKey) });
+    const log = logger.child({ outboxId: delivery.id, channel: delivery.channel, person: logger.hash(delivery.personKey) });
     const mine = and(eq(outbox.id, delivery.id), eq(outbox.status, 'sending'));
     if (outcome.status !== 'sent' && outcome.deliveredParts && outcome.deliveredParts.length > delivery.deliveredParts.length) {
       // Part of a long message went out: remember it, so that no attempt sends those parts again.
@@ -334,7 +334,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const parts = externalIds ?? [];
       const deliveredParts = parts.slice(0, Math.max(0, parts.indexOf(externalId)));
       const delivery: Delivery = { ...rest, attempt: row.attempts, deliveredParts };
-      const log = logger.child({ outboxId: row.id, channel, person: hashId(row.personKey) });
+      const log = logger.child({ outboxId: row.id, channel, person: logger.hash(row.personKey) });
       // Durable first: the row waits even if the invitation below never goes out.
       await db.update(outbox).set({ externalIds: deliveredParts }).where(eq(outbox.id, row.id));
       await markHeld(delivery, reason, ['sent', 'sending', 'pending']);

@@ -1,5 +1,5 @@
 import { GrammyError, HttpError, type Api } from 'grammy';
-import { hashId, type Logger } from '../../logger.js';
+import type { Logger } from '../../logger.js';
 import type { ChannelSender, Delivery, SendOutcome } from '../../outbox/sender.js';
 import { renderTelegram, TelegramRenderError } from './render.js';
 import { CallbackDataTooLongError } from './to-inbound.js';
@@ -46,7 +46,7 @@ export function createTelegramSender(api: Api, options: TelegramSenderOptions = 
           }
           logger?.warn('telegram.send_failed', {
             outbox: delivery.id,
-            person: hashId(delivery.personKey),
+            person: logger?.hash(delivery.personKey),
             part: index + 1,
             parts: parts.length,
             outcome: outcome.status,

@@ -2,7 +2,7 @@ import type { Context as BotContext } from 'grammy';
 import type { Api } from 'grammy';
 import type { CallbackQuery, ChatMemberUpdated, Update } from 'grammy/types';
 import type { ChannelCore } from '../channel.js';
-import { hashId, type Logger } from '../../logger.js';
+import type { Logger } from '../../logger.js';
 import { toInbound } from './to-inbound.js';
 
 /**
@@ -67,7 +67,7 @@ export function createUpdateHandler(deps: UpdateHandlerDeps) {
       isNew = recorded.length > 0;
       logger.debug('telegram.update', {
         update: update.update_id,
-        person: hashId(inbound.personKey),
+        person: logger.hash(inbound.personKey),
         kind: inbound.body.kind,
         duplicate: duplicates > 0,
       });
@@ -99,17 +99,17 @@ export function createUpdateHandler(deps: UpdateHandlerDeps) {
 
   async function membershipChanged(change: ChatMemberUpdated): Promise<void> {
     if (change.chat.type !== 'private') {
-      logger.info('telegram.group_membership', { chat: hashId(change.chat.id), status: change.new_chat_member.status });
+      logger.info('telegram.group_membership', { chat: logger.hash(change.chat.id), status: change.new_chat_member.status });
       return;
     }
     const personKey = String(change.chat.id);
     const status = change.new_chat_member.status;
     if (status === 'kicked' || status === 'left') {
       await core.people.markUnreachable('telegram', personKey, 'blocked the bot');
-      logger.info('telegram.blocked', { person: hashId(personKey) });
+      logger.info('telegram.blocked', { person: logger.hash(personKey) });
     } else if (status === 'member') {
       await core.people.markReachable('telegram', personKey);
-      logger.info('telegram.unblocked', { person: hashId(personKey) });
+      logger.info('telegram.unblocked', { person: logger.hash(personKey) });
     }
   }
 

@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import type { WhatsAppConfig } from '../../config.js';
 import type { InboundMessage } from '../../conversation/messages.js';
-import { hashId } from '../../logger.js';
 import type { Channel, ChannelCore } from '../channel.js';
 import { createWhatsAppClient, type WhatsAppClient } from './client.js';
 import type { ListWords } from './render.js';
@@ -130,7 +129,7 @@ export function createWhatsAppChannel(
       recorded: recorded.length,
       statuses: statuses.length,
       skipped,
-      people: new Set(inbound.map((m) => hashId(m.personKey))).size,
+      people: new Set(inbound.map((m) => m.personKey)).size,
     });
     return c.json({ ok: true }, 200);
   });
@@ -150,7 +149,7 @@ export function createWhatsAppChannel(
     await core.outbox.markFailedByExternalId('whatsapp', status.id, reason);
     if (await core.firstSeen('whatsapp', `status:${status.id}:failed`)) {
       // A wamid carries the recipient's number (base64): only its hash is logged.
-      log.warn('whatsapp.message_failed', { message: hashId(status.id), reason });
+      log.warn('whatsapp.message_failed', { message: log.hash(status.id), reason });
     }
   }
 
