@@ -125,9 +125,9 @@ describe('inbox', () => {
     expect(open).toHaveLength(1);
     expect(open[0]!.urgent).toBe(true);
 
-    const console = await relais.request('/console');
-    expect(console.status).toBe(200);
-    expect(await console.text()).toContain('URGENT');
+    const page = await relais.request('/console');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('URGENT');
   });
 
   it('erases the transcript and cases on confirmation, keeping only anonymous counts', async () => {
