@@ -1,5 +1,5 @@
 import { IntlMessageFormat } from 'intl-messageformat';
-import { LOCALES, type LocaleCode } from '../conversation/messages.js';
+import { LOCALES, type LocaleCode } from '../core/locales.js';
 import { MissingMessageError } from './format.js';
 import { buildFromParsed, parseContentFiles, type Content, type ContentFiles, type ContentProblem } from './index.js';
 import type { LocaleFile, TopicsFile } from './schema.js';

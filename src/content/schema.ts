@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { COMMANDS, LOCALES } from '../conversation/messages.js';
+import { COMMANDS } from '../core/messages.js';
+import { LOCALES } from '../core/locales.js';
 
 /**
  * The shape of the content files in `locales/`: `topics.json` (the topic graph, shared by every

@@ -1,4 +1,5 @@
-import type { LocaleCode, UnsupportedKind } from '../conversation/messages.js';
+import type { UnsupportedKind } from '../core/messages.js';
+import type { LocaleCode } from '../core/locales.js';
 import type { NavItem, Topic } from './schema.js';
 
 /**
