@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { LOCALES, type LocaleCode } from '../core/locales.js';
+import type { AssociationContacts } from '../core/association.js';
+import { isLocale, LOCALES, type LocaleCode } from '../core/locales.js';
 
 /**
  * Configuration, parsed once at the edge from `process.env` (Node) or the Worker's bindings.
@@ -20,11 +21,11 @@ export class ConfigError extends Error {
   }
 }
 
-const optionalString = z
-  .string()
-  .trim()
-  .transform((s) => (s === '' ? undefined : s))
-  .optional();
+/** An unset variable and one set to blanks mean the same: not set. Every variable goes through this. */
+const unsetIfBlank = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? undefined : v), schema);
+
+const optionalString = unsetIfBlank(z.string().trim().optional());
 
 const url = (protocols: string[]) =>
   z
@@ -38,91 +39,59 @@ const url = (protocols: string[]) =>
       }
     }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
 
-const optionalUrl = (protocols: string[]) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), url(protocols).optional());
+const optionalUrl = (protocols: string[]) => unsetIfBlank(url(protocols).optional());
 
-const booleanFlag = z
-  .preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z
-      .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], {
-        message: 'must be true or false',
-      })
-      .optional(),
-  )
-  .transform((v) => (v === undefined ? undefined : ['1', 'true', 'yes', 'on'].includes(v)));
+const booleanFlag = unsetIfBlank(
+  z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { message: 'must be true or false' }).optional(),
+).transform((v) => (v === undefined ? undefined : ['1', 'true', 'yes', 'on'].includes(v)));
 
 const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.preprocess(
-    (v) => (v === undefined || (typeof v === 'string' && v.trim() === '') ? fallback : v),
-    z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1).max(max),
+  unsetIfBlank(
+    z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1).max(max).default(fallback),
   );
 
 /** `fr=fr,en=en_US,ar=ar`: one WhatsApp template language code per Relais locale. */
-const templateLanguages = z
-  .preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().optional())
-  .transform((raw, ctx) => {
-    const out: Partial<Record<LocaleCode, string>> = {};
-    if (!raw) return out;
-    for (const pair of raw.split(',')) {
-      const [locale, code] = pair.split('=').map((s) => s.trim());
-      if (!locale || !code || !(LOCALES as readonly string[]).includes(locale)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${pair}" is not locale=code with a locale among ${LOCALES.join(', ')}`,
-        });
-        return z.NEVER;
-      }
-      out[locale as LocaleCode] = code;
+const templateLanguages = unsetIfBlank(z.string().optional()).transform((raw, ctx) => {
+  const out: Partial<Record<LocaleCode, string>> = {};
+  if (!raw) return out;
+  for (const pair of raw.split(',')) {
+    const [locale, code] = pair.split('=').map((s) => s.trim());
+    if (!locale || !code || !isLocale(locale)) {
+      ctx.addIssue({ code: 'custom', message: `"${pair}" is not locale=code with a locale among ${LOCALES.join(', ')}` });
+      return z.NEVER;
     }
-    return out;
-  });
+    out[locale] = code;
+  }
+  return out;
+});
 
 const envSchema = z.object({
   PORT: positiveInt(8787, 65535),
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
   DATA_DIR: optionalString,
   PUBLIC_URL: optionalUrl(['https:', 'http:']),
-  LOG_LEVEL: z
-    .preprocess(
-      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-      z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-    ),
+  LOG_LEVEL: unsetIfBlank(z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
   SIMULATOR_ENABLED: booleanFlag,
 
-  TELEGRAM_BOT_TOKEN: z
-    .preprocess(
-      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-      z
-        .string()
-        .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… as given by @BotFather')
-        .optional(),
-    ),
-  TELEGRAM_WEBHOOK_SECRET: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1–256 characters among A-Z, a-z, 0-9, _ and -')
-      .optional(),
+  TELEGRAM_BOT_TOKEN: unsetIfBlank(
+    z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… as given by @BotFather').optional(),
+  ),
+  TELEGRAM_WEBHOOK_SECRET: unsetIfBlank(
+    z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1–256 characters among A-Z, a-z, 0-9, _ and -').optional(),
   ),
   TELEGRAM_API_ROOT: optionalUrl(['https:', 'http:']),
-  TELEGRAM_VOLUNTEER_CHAT_ID: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  TELEGRAM_VOLUNTEER_CHAT_ID: unsetIfBlank(
     z.string().regex(/^-?\d+$/, 'must be a numeric chat id such as -1001234567890').optional(),
   ),
 
   WHATSAPP_ACCESS_TOKEN: optionalString,
-  WHATSAPP_PHONE_NUMBER_ID: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  WHATSAPP_PHONE_NUMBER_ID: unsetIfBlank(
     z.string().regex(/^\d+$/, 'must be the numeric phone number id from Meta').optional(),
   ),
   WHATSAPP_APP_SECRET: optionalString,
   WHATSAPP_VERIFY_TOKEN: optionalString,
   WHATSAPP_API_BASE: optionalUrl(['https:', 'http:']),
-  WHATSAPP_GRAPH_VERSION: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z.string().regex(/^v\d+\.\d+$/, 'must look like v23.0').default('v23.0'),
-  ),
+  WHATSAPP_GRAPH_VERSION: unsetIfBlank(z.string().regex(/^v\d+\.\d+$/, 'must look like v23.0').default('v23.0')),
   WHATSAPP_REENGAGE_TEMPLATE: optionalString,
   WHATSAPP_TEMPLATE_LANGUAGES: templateLanguages,
 
@@ -133,23 +102,11 @@ const envSchema = z.object({
   ASSOCIATION_EMAIL: optionalString,
 
   CONSOLE_PASSWORD: optionalString,
-  LOG_HASH_KEY: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z.string().min(16, 'must be at least 16 characters (a random secret)').optional(),
-  ),
+  LOG_HASH_KEY: unsetIfBlank(z.string().min(16, 'must be at least 16 characters (a random secret)').optional()),
   OUTBOX_MAX_ATTEMPTS: positiveInt(8, 100),
   OUTBOX_SWEEP_INTERVAL_MS: positiveInt(5_000),
   RETENTION_DAYS: positiveInt(90, 3650),
 });
-
-/** The association's own contact facts: shown only when set, never invented. */
-export interface AssociationContacts {
-  name?: string;
-  phone?: string;
-  hours?: string;
-  address?: string;
-  email?: string;
-}
 
 export interface TelegramConfig {
   botToken: string;

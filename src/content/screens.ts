@@ -10,8 +10,6 @@ import type { NavItem, Topic } from './schema.js';
  * `erase:yes|no`. They stay valid across conversations, so an old button still does what it said.
  */
 
-export const MAX_CHOICE_ID_BYTES = 48;
-
 export const choiceId = {
   topic: (topicId: string) => `t:${topicId}`,
   nav: (item: NavItem) => `nav:${item}`,
