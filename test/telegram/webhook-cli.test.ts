@@ -15,7 +15,7 @@ test.beforeEach(({ telegramApi }) => {
 /** Runs `npm run telegram:webhook -- <args>` as an operator would, against the fake Bot API. */
 async function webhookCli(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/entry/telegram-webhook.ts', ...args], {
+    const { stdout, stderr } = await run(process.execPath, ['dist/node/telegram-webhook.js', ...args], {
       env: {
         PATH: process.env.PATH ?? '',
         TELEGRAM_BOT_TOKEN: fake.token,
