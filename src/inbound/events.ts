@@ -10,15 +10,17 @@ import { inboundEvents, people } from '../storage/schema.js';
 
 export type InboundEvent = typeof inboundEvents.$inferSelect;
 
-/** Records messages; returns the ids of those that were new (a duplicate is skipped). */
-export async function recordEvents(db: DbOrTx, batch: InboundMessage[]): Promise<number[]> {
+/** Records messages in one statement; returns those that were new (a duplicate is skipped). */
+export async function recordEvents(
+  db: DbOrTx,
+  batch: InboundMessage[],
+): Promise<{ id: number; channel: ChannelName; personKey: string }[]> {
   if (batch.length === 0) return [];
-  const rows = await db
+  return db
     .insert(inboundEvents)
     .values(batch.map((m) => ({ channel: m.channel, externalId: m.externalId, personKey: m.personKey, payload: m })))
     .onConflictDoNothing({ target: [inboundEvents.channel, inboundEvents.externalId] })
-    .returning({ id: inboundEvents.id });
-  return rows.map((r) => r.id);
+    .returning({ id: inboundEvents.id, channel: inboundEvents.channel, personKey: inboundEvents.personKey });
 }
 
 /**
@@ -49,6 +51,35 @@ export async function peopleWaiting(
         : and(waiting, ne(inboundEvents.personKey, '')),
     );
   return options.limit ? query.limit(options.limit) : query;
+}
+
+/**
+ * Every waiting event of these people, oldest first. Read under the people's row locks (which every
+ * processor takes first), so no other processor applies them meanwhile.
+ */
+export async function waitingEventsOf(tx: DbOrTx, keys: { channel: ChannelName; personKey: string }[]): Promise<InboundEvent[]> {
+  if (keys.length === 0) return [];
+  const byChannel = new Map<ChannelName, string[]>();
+  for (const k of keys) byChannel.set(k.channel, [...(byChannel.get(k.channel) ?? []), k.personKey]);
+  return tx
+    .select()
+    .from(inboundEvents)
+    .where(
+      and(
+        eq(inboundEvents.status, 'received'),
+        or(...[...byChannel].map(([channel, personKeys]) => and(eq(inboundEvents.channel, channel), inArray(inboundEvents.personKey, personKeys)))),
+      ),
+    )
+    .orderBy(asc(inboundEvents.id));
+}
+
+/** Applied, many at once: only the dedupe keys are kept. */
+export async function markAppliedMany(tx: DbOrTx, eventIds: number[], at: Date): Promise<void> {
+  if (eventIds.length === 0) return;
+  await tx
+    .update(inboundEvents)
+    .set({ status: 'processed', payload: null, processedAt: at, attempts: sql`${inboundEvents.attempts} + 1` })
+    .where(inArray(inboundEvents.id, eventIds));
 }
 
 /** The person's oldest two waiting events, locked: the second says whether to come round again. */
@@ -94,6 +125,19 @@ export async function noteFailedAttempt(
     .set({ attempts, lastError: reason.slice(0, 500), ...(attempts >= maxAttempts ? { status: 'failed' as const } : {}) })
     .where(eq(inboundEvents.id, oldest.id));
   return { id: oldest.id, attempts };
+}
+
+/** The engine failed on this event inside a batch: count the attempt; set it aside after the last. */
+export async function noteAttemptIn(tx: DbOrTx, eventId: number, error: unknown, maxAttempts: number): Promise<void> {
+  const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+  await tx
+    .update(inboundEvents)
+    .set({
+      attempts: sql`${inboundEvents.attempts} + 1`,
+      lastError: reason,
+      status: sql`case when ${inboundEvents.attempts} + 1 >= ${maxAttempts} then 'failed' else 'received' end`,
+    })
+    .where(eq(inboundEvents.id, eventId));
 }
 
 /** An event that cannot be applied at all (no payload): set aside at once. */

@@ -1,23 +1,10 @@
 import type { StepResult } from '../conversation/index.js';
-import { describeInbound, type ChannelName, type InboundMessage } from '../core/messages.js';
-import { eraseCasesOf, requestHandoff } from '../handoff/cases.js';
+import type { ChannelName, InboundMessage } from '../core/messages.js';
 import type { Logger } from '../logger.js';
-import { countEvents, type CountIncrement } from '../observatory/counts.js';
-import { enqueueOutbound, eraseOutboxOf, releaseHeld } from '../outbox/rows.js';
-import { lockPerson, notePersonWrote } from '../people/people.js';
+import type { PersonKey } from '../people/people.js';
 import type { Db } from '../storage/database.js';
-import { appendTranscript, eraseTranscript, type TranscriptEntry } from '../transcript/transcript.js';
-import { openConversation, saveState } from './conversations.js';
-import {
-  firstSeen,
-  forgetEventsOf,
-  markApplied,
-  noteFailedAttempt,
-  oldestWaiting,
-  peopleWaiting,
-  recordEvents,
-  setAside,
-} from './events.js';
+import { applyBatch } from './apply.js';
+import { firstSeen, noteFailedAttempt, peopleWaiting, recordEvents } from './events.js';
 
 /** What the inbox needs from the conversation engine: one pure step. */
 export type RunEngine = (state: Record<string, unknown> | null, inbound: InboundMessage) => StepResult;
@@ -31,121 +18,171 @@ export interface InboxOptions {
   now?: () => Date;
   /** Processing attempts before an event is set aside as failed (so it does not block the person). */
   maxAttempts?: number;
+  /** People applied together in one transaction at most. */
+  batchSize?: number;
+  /** Batches in flight at once in this process (each with its own people). */
+  concurrency?: number;
 }
 
 export interface Inbox {
   /**
-   * Records inbound messages, unique per channel and external id. Returns the ids of the events
+   * Records inbound messages, unique per channel and external id, in one statement. Returns the events
    * that were new; a duplicate (webhook retry) is skipped and counted.
    */
-  record(messages: InboundMessage[]): Promise<{ recorded: number[]; duplicates: number }>;
+  record(messages: InboundMessage[]): Promise<{ recorded: RecordedEvent[]; duplicates: number }>;
   /**
-   * Runs the engine for recorded events, each in its own transaction (state, transcript, outbox), in
-   * order per person, then delivers the outbox rows it wrote. Never throws: a failure leaves the event
+   * Applies the waiting events of these messages' people (engine, state, transcript, outbox, in order
+   * per person), then delivers what they wrote. Calls made at about the same time share transactions.
+   * Resolves when their people's events are applied; never throws: a failure leaves the events
    * recorded for the sweep to retry.
    */
-  process(eventIds: number[]): Promise<void>;
-  /** Processes every event still waiting (a crash, a failed attempt): the sweep calls it. */
+  process(messages: Pick<InboundMessage, 'channel' | 'personKey'>[]): Promise<void>;
+  /** Applies every event still waiting (a crash, a failed attempt): the sweep calls it. */
   processWaiting(limit?: number): Promise<number>;
   /** Stores a dedupe key for a platform event that is not a message; true if it was new. */
   firstSeen(channel: ChannelName, externalId: string): Promise<boolean>;
 }
 
+/** A newly recorded event: its id, and whose it is (what `process` needs). */
+export interface RecordedEvent {
+  id: number;
+  channel: ChannelName;
+  personKey: string;
+}
+
+interface Waiter {
+  key: string;
+  done: () => void;
+}
+
+/**
+ * The inbox: record before answering, apply after. Applying is batched: every call to `process` puts
+ * its people in a queue, and a few loops take up to `batchSize` people at a time into one transaction
+ * (`applyBatch`). Under load, the webhooks of a few milliseconds share one commit; alone, an update is
+ * applied at once. A person is never in two batches of this process at once; across processes their
+ * row lock keeps the order.
+ */
 export function createInbox(options: InboxOptions): Inbox {
   const { db, runEngine, deliverSoon, logger } = options;
   const now = options.now ?? (() => new Date());
   const maxAttempts = options.maxAttempts ?? 5;
+  const batchSize = options.batchSize ?? 100;
+  const concurrency = options.concurrency ?? 2;
+
+  const queued = new Map<string, PersonKey>();
+  const inFlight = new Set<string>();
+  const waiters: Waiter[] = [];
+  let loops = 0;
+
+  const keyOf = (k: PersonKey) => `${k.channel}\u0000${k.externalKey}`;
+
+  function kick() {
+    while (loops < concurrency && takeable() > 0) {
+      loops++;
+      void loop().finally(() => {
+        loops--;
+        // A person skipped because they were in flight may be waiting still.
+        if (takeable() > 0) kick();
+      });
+    }
+  }
+
+  function takeable(): number {
+    let n = 0;
+    for (const key of queued.keys()) if (!inFlight.has(key)) n++;
+    return n;
+  }
+
+  async function loop(): Promise<void> {
+    for (;;) {
+      const batch: PersonKey[] = [];
+      for (const [key, person] of queued) {
+        if (inFlight.has(key)) continue;
+        queued.delete(key);
+        inFlight.add(key);
+        batch.push(person);
+        if (batch.length >= batchSize) break;
+      }
+      if (batch.length === 0) return;
+      const keys = new Set(batch.map(keyOf));
+      try {
+        await applyOrIsolate(batch);
+      } finally {
+        for (const key of keys) inFlight.delete(key);
+      }
+      // Committed: the replies go out while the next batch is applied; the callers learn it is done
+      // once their replies were handed to the platforms (the web chat reads them right after).
+      void deliverSoon()
+        .catch((error: unknown) => logger.error('outbox.deliver_failed', { error }))
+        .finally(() => release(keys));
+    }
+  }
+
+  /** Resolves the callers whose people are all applied (not queued again, not in flight). */
+  function release(settled: Set<string>) {
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      const waiter = waiters[i]!;
+      if (settled.has(waiter.key) && !queued.has(waiter.key) && !inFlight.has(waiter.key)) {
+        waiters.splice(i, 1);
+        waiter.done();
+      }
+    }
+  }
 
   /**
-   * Applies the person's oldest waiting event, in one transaction. Every processor takes the person's
-   * row lock first and only then picks the oldest event, so two updates for one person never
-   * interleave and are applied in the order they were received.
-   * Returns true when the person has more waiting (come round again).
+   * One transaction for the whole batch. If it fails (a database error), each person is tried alone,
+   * so one poisoned update costs only its own person an attempt, never everybody else's answer.
    */
-  async function applyNext(channel: ChannelName, personKey: string): Promise<boolean> {
-    return db.transaction(async (tx) => {
-      const at = now();
-      const person = await lockPerson(tx, channel, personKey);
-      const [event, next] = await oldestWaiting(tx, channel, personKey);
-      if (!event) return false;
-      if (!event.payload) {
-        await setAside(tx, event.id, 'no payload');
-        return true;
-      }
-      const inbound: InboundMessage = { ...event.payload, receivedAt: new Date(event.payload.receivedAt) };
-      const conversation = await openConversation(tx, person.id, at);
-
-      const isNew = Object.keys(conversation.state).length === 0;
-      const result = runEngine(isNew ? null : conversation.state, inbound);
-
-      if (result.erase) {
-        await eraseTranscript(tx, conversation.id);
-        await eraseCasesOf(tx, person.id);
-        await eraseOutboxOf(tx, person.id);
-        await forgetEventsOf(tx, channel, personKey, event.id);
-      }
-
-      // The transcript: what the person said (unless they just erased it) and what the bot answered.
-      const transcript: TranscriptEntry[] = result.erase
-        ? []
-        : [{ author: 'person', text: describeInbound(inbound), meta: { kind: inbound.body.kind } }];
-      for (const m of result.outbound) {
-        transcript.push({ author: 'bot', text: m.text, meta: m.kind === 'choices' ? { choices: m.choices.map((c) => c.id) } : null });
-      }
-      await appendTranscript(tx, conversation.id, transcript);
-      await enqueueOutbound(
-        tx,
-        person.id,
-        channel,
-        result.outbound.map((message) => ({ message, locale: result.locale, direction: result.direction })),
-        at,
-      );
-
-      const counts: CountIncrement[] = [{ metric: 'message.in', channel, locale: result.locale }];
-      if (isNew) counts.push({ metric: 'conversation.started', channel, locale: result.locale });
-      if (result.handoff) {
-        await requestHandoff(tx, { personId: person.id, ...result.handoff, locale: result.locale });
-        counts.push({ metric: result.handoff.urgent ? 'handoff.urgent' : 'handoff', channel, locale: result.locale });
-      }
-
-      await saveState(tx, conversation.id, result.state, at);
-      await notePersonWrote(tx, person.id, { locale: result.erase ? null : result.locale, wroteAt: inbound.receivedAt });
-      // The person wrote: a platform window (WhatsApp's 24 hours) is open again.
-      await releaseHeld(tx, person.id, at);
-      await markApplied(tx, event.id, at);
-      await countEvents(tx, at, counts);
-      return next !== undefined;
-    });
-  }
-
-  async function noteFailure(channel: ChannelName, personKey: string, error: unknown) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const noted = await noteFailedAttempt(db, channel, personKey, reason, maxAttempts);
-    if (!noted) return;
-    logger.error('inbox.process_failed', { channel, person: logger.hash(personKey), eventId: noted.id, attempts: noted.attempts, error });
-  }
-
-  async function processPerson(channel: ChannelName, personKey: string): Promise<void> {
-    // Bounded: a person who keeps writing is served by the next call too.
-    for (let i = 0; i < 100; i++) {
-      try {
-        if (!(await applyNext(channel, personKey))) return;
-      } catch (error) {
-        await noteFailure(channel, personKey, error).catch(() => {});
-        return;
-      }
-    }
-  }
-
-  async function processPeople(keys: { channel: ChannelName; personKey: string }[]) {
-    const unique = new Map(keys.map((k) => [`${k.channel}\u0000${k.personKey}`, k]));
-    await Promise.all([...unique.values()].map((k) => processPerson(k.channel, k.personKey)));
+  async function applyOrIsolate(batch: PersonKey[]): Promise<void> {
     try {
-      await deliverSoon();
+      await applyInTransaction(batch);
+      return;
     } catch (error) {
-      // Delivery is retried by the sweep; the replies are safely committed.
-      logger.error('outbox.deliver_failed', { error });
+      if (batch.length === 1) return noteFailure(batch[0]!, error);
+      logger.warn('inbox.batch_failed', { people: batch.length, error });
     }
+    for (const person of batch) {
+      try {
+        await applyInTransaction([person]);
+      } catch (error) {
+        await noteFailure(person, error);
+      }
+    }
+  }
+
+  async function applyInTransaction(batch: PersonKey[]): Promise<void> {
+    const outcome = await db.transaction((tx) => applyBatch(tx, batch, runEngine, now(), maxAttempts));
+    for (const failure of outcome.failed) {
+      logger.error('inbox.engine_failed', { eventId: failure.eventId, person: logger.hash(failure.personKey), error: failure.error });
+    }
+  }
+
+  async function noteFailure(person: PersonKey, error: unknown): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error);
+    try {
+      const noted = await noteFailedAttempt(db, person.channel, person.externalKey, reason, maxAttempts);
+      if (noted) {
+        logger.error('inbox.process_failed', {
+          channel: person.channel,
+          person: logger.hash(person.externalKey),
+          eventId: noted.id,
+          attempts: noted.attempts,
+          error,
+        });
+      }
+    } catch (noteError) {
+      // The database is away: the sweep comes back to these events.
+      logger.error('inbox.process_failed', { channel: person.channel, person: logger.hash(person.externalKey), error: noteError });
+    }
+  }
+
+  function schedule(people: PersonKey[]): Promise<void> {
+    const keys = [...new Set(people.map(keyOf))];
+    if (keys.length === 0) return Promise.resolve();
+    for (const person of people) queued.set(keyOf(person), person);
+    const done = Promise.all(keys.map((key) => new Promise<void>((resolve) => waiters.push({ key, done: resolve }))));
+    kick();
+    return done.then(() => undefined);
   }
 
   return {
@@ -156,23 +193,16 @@ export function createInbox(options: InboxOptions): Inbox {
       return { recorded, duplicates };
     },
 
-    async process(eventIds) {
-      if (eventIds.length === 0) return;
-      try {
-        await processPeople(await peopleWaiting(db, { eventIds }));
-      } catch (error) {
-        // Never throw to the caller (it has already answered the platform): the sweep retries.
-        logger.error('inbox.process_error', { error });
-      }
+    process(messages) {
+      return schedule(messages.map((m) => ({ channel: m.channel, externalKey: m.personKey })));
     },
 
     async processWaiting(limit = 500) {
       const keys = await peopleWaiting(db, { limit });
-      await processPeople(keys);
+      await schedule(keys.map((k) => ({ channel: k.channel, externalKey: k.personKey })));
       return keys.length;
     },
 
     firstSeen: (channel, externalId) => firstSeen(db, channel, externalId, now()),
   };
 }
-

@@ -24,6 +24,25 @@ export async function enqueueOutbound(
   return rows.map((r) => r.id);
 }
 
+/** Enqueues many people's messages in one statement, in the order given (ids keep each person's order). */
+export async function enqueueMany(
+  tx: DbOrTx,
+  rows: { personId: number; channel: ChannelName; payload: OutboxPayload }[],
+  at: Date,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.insert(outbox).values(rows.map((r) => ({ ...r, nextAttemptAt: at })));
+}
+
+/** These people wrote: their rows held outside a platform's window go back to pending. */
+export async function releaseHeldOf(tx: DbOrTx, personIds: number[], at: Date): Promise<void> {
+  if (personIds.length === 0) return;
+  await tx
+    .update(outbox)
+    .set({ status: 'pending', nextAttemptAt: at })
+    .where(and(inArray(outbox.personId, personIds), eq(outbox.status, 'held')));
+}
+
 /** A delivered message as the web chat page shows it. */
 export interface DeliveredReply {
   id: number;

@@ -27,6 +27,41 @@ export async function lockPerson(tx: DbOrTx, channel: ChannelName, externalKey: 
   return person;
 }
 
+/** A person as the inbox names them before knowing their row. */
+export interface PersonKey {
+  channel: ChannelName;
+  externalKey: string;
+}
+
+/**
+ * Many people's rows at once, created when new, and locked until the transaction ends. The rows are
+ * taken in one fixed order (channel, key), so two batches that share people never deadlock.
+ */
+export async function lockPeople(tx: DbOrTx, keys: PersonKey[]): Promise<Person[]> {
+  if (keys.length === 0) return [];
+  const sorted = [...keys].sort((a, b) => a.channel.localeCompare(b.channel) || a.externalKey.localeCompare(b.externalKey));
+  return tx
+    .insert(people)
+    .values(sorted.map((k) => ({ channel: k.channel, externalKey: k.externalKey })))
+    .onConflictDoUpdate({ target: [people.channel, people.externalKey], set: { channel: sql`excluded.channel` } })
+    .returning();
+}
+
+/** After a batch of steps: each person's language (null once they erased their data) and when they last wrote. */
+export async function notePeopleWrote(
+  tx: DbOrTx,
+  updates: { personId: number; locale: LocaleCode | null; wroteAt: Date }[],
+): Promise<void> {
+  if (updates.length === 0) return;
+  const rows = JSON.stringify(updates.map((u) => ({ id: u.personId, locale: u.locale, at: u.wroteAt.toISOString() })));
+  // One statement for the whole batch; messages may be applied late (a retry): the latest time wins.
+  await tx.execute(sql`
+    update ${people} set locale = v.locale,
+      last_inbound_at = greatest(${people.lastInboundAt}, v.at)
+    from jsonb_to_recordset(${rows}::jsonb) as v(id integer, locale text, at timestamptz)
+    where ${people.id} = v.id`);
+}
+
 /** After a step: the language the person reads (null once they erased their data) and when they last wrote. */
 export async function notePersonWrote(
   tx: DbOrTx,

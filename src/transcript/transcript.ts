@@ -1,6 +1,6 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../storage/database.js';
-import { messages, type MessageAuthor } from '../storage/schema.js';
+import { conversations, messages, type MessageAuthor } from '../storage/schema.js';
 
 /**
  * The `messages` table's only writer and reader: the transcript of a conversation, both directions,
@@ -17,6 +17,21 @@ export interface TranscriptEntry {
 export async function appendTranscript(tx: DbOrTx, conversationId: number, entries: TranscriptEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await tx.insert(messages).values(entries.map((e) => ({ conversationId, author: e.author, text: e.text, meta: e.meta ?? null })));
+}
+
+/**
+ * Appends to many people's transcripts in one statement, in the order given. Each person's
+ * conversation is found by its person (it may have been created earlier in the same transaction).
+ */
+export async function appendTranscripts(tx: DbOrTx, entries: (TranscriptEntry & { personId: number })[]): Promise<void> {
+  if (entries.length === 0) return;
+  const rows = JSON.stringify(entries.map((e, n) => ({ n, person: e.personId, author: e.author, text: e.text, meta: e.meta ?? null })));
+  await tx.execute(sql`
+    insert into ${messages} (conversation_id, author, text, meta)
+    select c.id, v.author, v.text, v.meta
+    from jsonb_to_recordset(${rows}::jsonb) as v(n integer, person integer, author text, text text, meta jsonb)
+    join ${conversations} c on c.person_id = v.person
+    order by v.n`);
 }
 
 export async function readTranscript(db: DbOrTx, conversationId: number) {

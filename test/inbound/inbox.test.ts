@@ -84,7 +84,7 @@ describe('inbox', () => {
         body: { kind: 'text' as const, text },
       })),
     );
-    await Promise.all(recorded.recorded.map((id) => relais.relais.inbox.process([id])));
+    await Promise.all(recorded.recorded.map((event) => relais.relais.inbox.process([event])));
 
     const conversation = await conversationOf('session-race');
     expect(conversation.version).toBe(1 + texts.length);
