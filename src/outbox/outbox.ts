@@ -1,10 +1,11 @@
-import { and, asc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
-import type { ChannelName, OutboxPayload } from '../core/messages.js';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import type { ChannelName } from '../core/messages.js';
 import type { Logger } from '../logger.js';
-import type { Db, DbOrTx } from '../storage/database.js';
+import type { Db } from '../storage/database.js';
 import { invitationState, noteInvited, setReachability } from '../people/people.js';
 import { outbox, people, type OutboxStatus } from '../storage/schema.js';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.js';
+import { claimDue, settleAll, type Claimed, type Settlement } from './claim.js';
 import type { ChannelSender, Delivery, SendOutcome } from './sender.js';
 
 export interface OutboxOptions {
@@ -76,61 +77,6 @@ export function createOutbox(options: OutboxOptions): Outbox {
   let running: Promise<void> | undefined;
   let again = false;
 
-  type Claimed = Delivery & { unreachable: boolean };
-
-  async function claim(): Promise<Claimed[]> {
-    return db.transaction(async (tx) => {
-      const at = now();
-      // The head of each person's queue: the oldest row not yet sent or given up.
-      const heads = tx
-        .selectDistinctOn([outbox.personId], { id: outbox.id })
-        .from(outbox)
-        .where(inArray(outbox.status, [...OPEN]))
-        .orderBy(outbox.personId, outbox.id);
-      const rows = await tx
-        .select(DELIVERY_COLUMNS)
-        .from(outbox)
-        .innerJoin(people, eq(people.id, outbox.personId))
-        .where(
-          and(
-            inArray(outbox.id, heads),
-            or(
-              and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, at)),
-              and(eq(outbox.status, 'sending'), isNotNull(outbox.leaseUntil), lte(outbox.leaseUntil, at)),
-            ),
-          ),
-        )
-        .orderBy(asc(outbox.id))
-        .limit(batchSize)
-        .for('update', { of: outbox, skipLocked: true });
-      if (rows.length === 0) return [];
-      await tx
-        .update(outbox)
-        .set({
-          status: 'sending',
-          leaseUntil: new Date(at.getTime() + leaseMs),
-          attempts: sql`${outbox.attempts} + 1`,
-        })
-        .where(
-          inArray(
-            outbox.id,
-            rows.map((r) => r.id),
-          ),
-        );
-      return rows.map((r) => ({
-        id: r.id,
-        channel: r.channel,
-        personKey: r.personKey,
-        personId: r.personId,
-        payload: r.payload,
-        attempt: r.attempts + 1,
-        lastInboundAt: r.lastInboundAt,
-        deliveredParts: r.externalIds ?? [],
-        unreachable: r.unreachableAt !== null,
-      }));
-    });
-  }
-
   async function send(delivery: Claimed): Promise<SendOutcome> {
     if (delivery.unreachable) return { status: 'failed', reason: 'the person is unreachable (blocked the bot)' };
     const sender = senders.get(delivery.channel);
@@ -143,77 +89,109 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }
   }
 
-  /** Records what happened to one claimed row. */
-  async function settle(delivery: Delivery, outcome: SendOutcome, report: DeliveryReport): Promise<void> {
-    const log = logger.child({ outboxId: delivery.id, channel: delivery.channel, person: logger.hash(delivery.personKey) });
-    const mine = and(eq(outbox.id, delivery.id), eq(outbox.status, 'sending'));
-    if (outcome.status !== 'sent' && outcome.deliveredParts && outcome.deliveredParts.length > delivery.deliveredParts.length) {
-      // Part of a long message went out: remember it, so that no attempt sends those parts again.
-      await db.update(outbox).set({ externalIds: outcome.deliveredParts }).where(mine);
-    }
+  /**
+   * One round: claim (one statement), send — each person's rows one after the other, people side by
+   * side —, then settle every row in one statement. A row that did not go stops its person's round:
+   * the rows after it are given back untried, so a person's messages never overtake each other.
+   */
+  async function round(report: DeliveryReport): Promise<number> {
+    const claimed = await claimDue(db, now(), leaseMs, batchSize, batchSize * 4);
+    if (claimed.length === 0) return 0;
+    const byPerson = new Map<number, Claimed[]>();
+    for (const row of claimed) byPerson.set(row.personId, [...(byPerson.get(row.personId) ?? []), row]);
+
+    const settlements: Settlement[] = [];
+    const afterwards: Array<() => Promise<void>> = [];
+    await Promise.all(
+      [...byPerson.values()].map(async (rows) => {
+        for (let i = 0; i < rows.length; i++) {
+          const delivery = rows[i]!;
+          const went = settle(delivery, await send(delivery), report, settlements, afterwards);
+          if (went) continue;
+          for (const untried of rows.slice(i + 1)) settlements.push({ id: untried.id, status: 'pending', untried: true });
+          return;
+        }
+      }),
+    );
+    await settleAll(db, settlements, claimed[0]!.leaseUntil, now());
+    // Holding and unreachable people touch several rows: after the round's own rows are settled.
+    for (const task of afterwards) await task();
+    return claimed.length;
+  }
+
+  /**
+   * What one outcome does to its row: a settlement for the round's single statement, or (a person to
+   * hold or mark unreachable) a task for afterwards. Returns true when the row went out.
+   */
+  function settle(
+    delivery: Claimed,
+    outcome: SendOutcome,
+    report: DeliveryReport,
+    settlements: Settlement[],
+    afterwards: Array<() => Promise<void>>,
+  ): boolean {
+    const log = () => logger.child({ outboxId: delivery.id, channel: delivery.channel, person: logger.hash(delivery.personKey) });
+    // Part of a long message went out: remember it, so that no attempt sends those parts again.
+    const progress =
+      outcome.status !== 'sent' && outcome.deliveredParts && outcome.deliveredParts.length > delivery.deliveredParts.length
+        ? { externalIds: outcome.deliveredParts }
+        : {};
     switch (outcome.status) {
       case 'sent':
         report.sent++;
-        await db
-          .update(outbox)
-          .set({ status: 'sent', sentAt: now(), externalIds: outcome.externalIds, leaseUntil: null, lastError: null })
-          .where(mine);
-        log.debug('outbox.sent', { attempt: delivery.attempt });
-        return;
+        settlements.push({ id: delivery.id, status: 'sent', externalIds: outcome.externalIds, lastError: null });
+        log().debug('outbox.sent', { attempt: delivery.attempt });
+        return true;
       case 'retry': {
         if (delivery.attempt >= maxAttempts) {
           report.failed++;
-          await fail(delivery.id, `gave up after ${delivery.attempt} attempts: ${outcome.reason}`);
-          log.warn('outbox.gave_up', { attempt: delivery.attempt, reason: outcome.reason });
-          return;
+          settlements.push({ id: delivery.id, status: 'failed', lastError: `gave up after ${delivery.attempt} attempts: ${outcome.reason}`, ...progress });
+          log().warn('outbox.gave_up', { attempt: delivery.attempt, reason: outcome.reason });
+          return false;
         }
         report.retried++;
         const delay = retryDelayMs(delivery.attempt, outcome.retryAfterMs, backoff, random);
-        await db
-          .update(outbox)
-          .set({
-            status: 'pending',
-            leaseUntil: null,
-            lastError: outcome.reason,
-            nextAttemptAt: new Date(now().getTime() + delay),
-          })
-          .where(mine);
-        log.info('outbox.retry', { attempt: delivery.attempt, delayMs: delay, reason: outcome.reason });
-        return;
+        settlements.push({
+          id: delivery.id,
+          status: 'pending',
+          lastError: outcome.reason,
+          nextAttemptAt: new Date(now().getTime() + delay),
+          ...progress,
+        });
+        log().info('outbox.retry', { attempt: delivery.attempt, delayMs: delay, reason: outcome.reason });
+        return false;
       }
       case 'failed':
         report.failed++;
-        await fail(delivery.id, outcome.reason);
-        log.warn('outbox.failed', { reason: outcome.reason });
-        return;
+        settlements.push({ id: delivery.id, status: 'failed', lastError: outcome.reason, ...progress });
+        log().warn('outbox.failed', { reason: outcome.reason });
+        return false;
       case 'unreachable':
         report.failed++;
-        await db.transaction(async (tx) => {
-          await setReachability(tx, { personId: delivery.personId }, outcome.reason, now());
-          await tx
-            .update(outbox)
-            .set({ status: 'failed', leaseUntil: null, lastError: `unreachable: ${outcome.reason}` })
-            .where(and(eq(outbox.personId, delivery.personId), inArray(outbox.status, [...OPEN])));
+        afterwards.push(async () => {
+          await db.transaction(async (tx) => {
+            await setReachability(tx, { personId: delivery.personId }, outcome.reason, now());
+            await tx
+              .update(outbox)
+              .set({ status: 'failed', leaseUntil: null, lastError: `unreachable: ${outcome.reason}`, ...progress })
+              .where(and(eq(outbox.personId, delivery.personId), inArray(outbox.status, [...OPEN])));
+          });
+          log().warn('outbox.unreachable', { reason: outcome.reason });
         });
-        log.warn('outbox.unreachable', { reason: outcome.reason });
-        return;
+        return false;
       case 'held':
         report.held++;
-        await hold(delivery, outcome.reason, log);
-        return;
+        afterwards.push(async () => {
+          if (progress.externalIds) await db.update(outbox).set(progress).where(eq(outbox.id, delivery.id));
+          await hold(delivery, outcome.reason, log());
+        });
+        return false;
       default: {
         // A new kind of outcome must be handled above before it compiles.
         const unhandled: never = outcome;
         throw new Error(`unhandled send outcome ${JSON.stringify(unhandled)}`);
       }
     }
-  }
-
-  async function fail(id: number, reason: string) {
-    await db
-      .update(outbox)
-      .set({ status: 'failed', leaseUntil: null, lastError: reason })
-      .where(and(eq(outbox.id, id), eq(outbox.status, 'sending')));
   }
 
   /**
@@ -278,11 +256,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const api: Outbox = {
     async deliver(maxRounds = 100) {
       const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, held: 0 };
-      for (let round = 0; round < maxRounds; round++) {
-        const claimed = await claim();
-        if (claimed.length === 0) break;
-        // Different people in parallel; one person never has two rows in a round.
-        await Promise.all(claimed.map(async (d) => settle(d, await send(d), report)));
+      for (let i = 0; i < maxRounds; i++) {
+        if ((await round(report)) === 0) break;
       }
       return report;
     },

@@ -12,7 +12,7 @@ import {
   whatsappEnv,
   type WaPerson,
 } from '../support/whatsapp-fixtures.js';
-import { inboundRows, outboxRows, peopleRows, postWebhook, sentTo, textOf } from './helpers.js';
+import { inboundRows, outboxRows, peopleRows, postWebhook, sentTo } from './helpers.js';
 
 /**
  * The WhatsApp webhook end to end: the real app on the real database, our real client, and only

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Choice, type OutboxPayload } from '../../core/messages.js';
-import { codePointLength, PLATFORM_LIMITS } from '../../core/limits.js';
+import { codePointLength } from '../../core/limits.js';
 import { loadContent } from '../../content/index.js';
 import { splitText } from '../split-text.js';
 import type { WhatsAppMessageContent } from './client.js';
