@@ -1,5 +1,6 @@
 import type { Context, Handler } from 'hono';
 import type { ChannelName, InboundMessage } from '../core/messages.js';
+import { storableJson } from '../core/text.js';
 import type { ChannelCore } from './channel.js';
 
 /**
@@ -8,7 +9,7 @@ import type { ChannelCore } from './channel.js';
  * the steps, and what each failure answers, live here.
  *
  *   forged (bad secret or signature)  → 401, nothing read further, nothing stored
- *   malformed (not JSON, wrong shape) → 400 with the reason, nothing stored
+ *   malformed (not JSON, wrong shape) → 400 with the reason, nothing stored (every string cleaned first)
  *   cannot be recorded (database)     → 503, so the platform sends it again; nothing is lost
  *   recorded                          → 200 at once; processing and chores run after the answer
  */
@@ -67,9 +68,18 @@ export function webhookHandler<Payload>(adapter: WebhookAdapter<Payload>, core: 
       log.warn('webhook.malformed', { reason: parsed.reason });
       return c.json({ error: 'malformed webhook', reason: parsed.reason }, 400);
     }
+    let received: Received;
+    try {
+      received = await adapter.receive(parsed.payload);
+    } catch (error) {
+      // The payload passed its schema, so this is our bug — but a 5xx would have the platform resend
+      // it forever. Say it cannot be understood, and log it loudly.
+      log.error('webhook.convert_failed', { error });
+      return c.json({ error: 'malformed webhook', reason: 'the update could not be understood' }, 422);
+    }
     let work: () => Promise<void>;
     try {
-      work = await recordReceived(core, await adapter.receive(parsed.payload));
+      work = await recordReceived(core, received);
     } catch (error) {
       // Nothing half-done matters: what was recorded is deduplicated when the platform sends it again.
       log.error('webhook.record_failed', { error: errorKind(error) });
@@ -82,13 +92,18 @@ export function webhookHandler<Payload>(adapter: WebhookAdapter<Payload>, core: 
   };
 }
 
-/** The body as JSON, or why not: the parse step most adapters start with. */
+/**
+ * The body as JSON, or why not: the parse step most adapters start with. Every string comes out
+ * storable (no NUL, no lone surrogate), so nothing a platform sends can make recording fail forever.
+ */
 export function parseJson(raw: Uint8Array): Parsed<unknown> {
+  let json: unknown;
   try {
-    return { ok: true, payload: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw)) };
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
   } catch {
     return { ok: false, reason: 'the body is not UTF-8 JSON' };
   }
+  return { ok: true, payload: storableJson(json) };
 }
 
 /** An error's class and database code, without its message (a failed query's message can quote texts and numbers). */

@@ -12,8 +12,27 @@ export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] a
 
 export const SECRET_HEADER = 'X-Telegram-Bot-Api-Secret-Token';
 
-/** The part of an update read before anything else: enough to refuse what is not an update. */
-const updateShape = z.looseObject({ update_id: z.number().int().nonnegative() });
+/**
+ * What Relais reads of an update, checked before it is read: an update that passes is one `toInbound`
+ * can convert without surprise; anything else is a 400 with the path that is wrong. Loose elsewhere:
+ * Telegram adds fields often, and an unknown one must never refuse a real message.
+ */
+const chat = z.looseObject({ id: z.number().int(), type: z.string() });
+const user = z.looseObject({ id: z.number().int(), language_code: z.string().optional() });
+const message = z.looseObject({ message_id: z.number().int(), date: z.number().int(), chat, from: user.optional(), text: z.string().optional() });
+const updateShape = z.looseObject({
+  update_id: z.number().int().nonnegative(),
+  message: message.optional(),
+  callback_query: z
+    .looseObject({
+      id: z.string(),
+      from: user,
+      data: z.string().optional(),
+      message: z.looseObject({ message_id: z.number().int(), date: z.number().int(), chat }).optional(),
+    })
+    .optional(),
+  my_chat_member: z.looseObject({ chat, new_chat_member: z.looseObject({ status: z.string() }) }).optional(),
+});
 
 /** Updates from the volunteers' group (`TELEGRAM_VOLUNTEER_CHAT_ID`): the handoff work answers them. */
 export type VolunteerChatHandler = (update: Update) => Promise<Received>;
@@ -111,7 +130,13 @@ export function telegramWebhook(
       const json = parseJson(raw);
       if (!json.ok) return { ok: false, reason: 'the body is not JSON' };
       const update = updateShape.safeParse(json.payload);
-      if (!update.success) return { ok: false, reason: 'the body is not a Telegram update (no update_id)' };
+      if (!update.success) {
+        const [issue] = update.error.issues;
+        const where = issue?.path.join('.') || 'body';
+        const reason =
+          where === 'update_id' || where === 'body' ? 'the body is not a Telegram update (no update_id)' : `${where}: ${issue?.message ?? 'invalid'}`;
+        return { ok: false, reason };
+      }
       return { ok: true, payload: update.data as unknown as Update };
     },
     receive,

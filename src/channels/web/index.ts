@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { COMMANDS, type InboundMessage } from '../../core/messages.js';
+import { storableJson } from '../../core/text.js';
 import { deliveredTo, type DeliveredReply } from '../../outbox/rows.js';
 import type { ChannelSender } from '../../outbox/sender.js';
 import type { Db } from '../../storage/database.js';
@@ -44,7 +45,8 @@ export function createWebChannel(db: Db, core: ChannelCore): Channel {
   });
 
   routes.post('/api/messages', async (c) => {
-    const body = postSchema.safeParse(await c.req.json().catch(() => undefined));
+    // The same cleaning as the platforms' webhooks: nothing typed can make recording fail.
+    const body = postSchema.safeParse(storableJson(await c.req.json().catch(() => undefined)));
     if (!body.success) return c.json({ error: z.prettifyError(body.error) }, 400);
     const b = body.data;
     const inbound: InboundMessage = {
