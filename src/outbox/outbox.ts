@@ -45,6 +45,11 @@ export interface Outbox {
   /** A platform reported that a message it had accepted failed. */
   markFailedByExternalId(channel: ChannelName, externalId: string, reason: string): Promise<void>;
   /**
+   * A platform reported, after accepting it, that a message cannot reach the person (WhatsApp 131026):
+   * the row fails, and the person is unreachable until they write again.
+   */
+  markUnreachableByExternalId(channel: ChannelName, externalId: string, reason: string): Promise<void>;
+  /**
    * A platform reported, after accepting it, that a message fell outside its window (WhatsApp 131047):
    * it waits with the person's later messages, and the person is invited to write back.
    */
@@ -301,6 +306,21 @@ export function createOutbox(options: OutboxOptions): Outbox {
           .where(eq(outbox.id, row.id));
       }
       log.info('outbox.held_after_send', { reason });
+    },
+
+    async markUnreachableByExternalId(channel, externalId, reason) {
+      await db.transaction(async (tx) => {
+        const [row] = await tx
+          .select({ id: outbox.id, personId: outbox.personId })
+          .from(outbox)
+          .where(and(eq(outbox.channel, channel), sql`${outbox.externalIds} @> ${JSON.stringify([externalId])}::jsonb`));
+        if (!row) return;
+        await setReachability(tx, { personId: row.personId }, reason, now());
+        await tx
+          .update(outbox)
+          .set({ status: 'failed', leaseUntil: null, lastError: `unreachable: ${reason}` })
+          .where(or(eq(outbox.id, row.id), and(eq(outbox.personId, row.personId), inArray(outbox.status, [...OPEN]))));
+      });
     },
 
     async markFailedByExternalId(channel, externalId, reason) {

@@ -55,9 +55,11 @@ export async function notePeopleWrote(
   if (updates.length === 0) return;
   const rows = JSON.stringify(updates.map((u) => ({ id: u.personId, locale: u.locale, at: u.wroteAt.toISOString() })));
   // One statement for the whole batch; messages may be applied late (a retry): the latest time wins.
+  // A person who writes can be reached again (they unblocked the bot, or their app works again).
   await tx.execute(sql`
     update ${people} set locale = v.locale,
-      last_inbound_at = greatest(${people.lastInboundAt}, v.at)
+      last_inbound_at = greatest(${people.lastInboundAt}, v.at),
+      unreachable_at = null, unreachable_reason = null
     from jsonb_to_recordset(${rows}::jsonb) as v(id integer, locale text, at timestamptz)
     where ${people.id} = v.id`);
 }

@@ -197,7 +197,7 @@ describe('POST /webhooks/whatsapp', () => {
     expect(sentTo(fake, fatima).length).toBe(rows.length);
   });
 
-  test('marks the outbox row failed, with the reason, when Meta reports a failed status', async () => {
+  test('131026 reported by a status: the row fails and the person is unreachable until they write again', async () => {
     await postWebhook(relais, webhookOf(wa.text(fatima, 'Bonjour', { at: clock })));
     await relais.settle();
     const [row] = await outboxRows(relais);
@@ -212,8 +212,28 @@ describe('POST /webhooks/whatsapp', () => {
     const [after] = await outboxRows(relais);
     expect(after).toMatchObject({
       status: 'failed',
-      lastError: '131026 Message undeliverable: Receiver is incapable of receiving this message',
+      lastError: 'unreachable: 131026 Message undeliverable: Receiver is incapable of receiving this message',
     });
+    const [person] = await peopleRows(relais);
+    expect(person!.unreachableAt).not.toBeNull();
+
+    // The person writes again: they are reachable, and answered.
+    const before = sentTo(fake, fatima).length;
+    await postWebhook(relais, webhookOf(wa.text(fatima, 'menu', { at: clock })));
+    await relais.settle();
+    expect((await peopleRows(relais))[0]!.unreachableAt).toBeNull();
+    expect(sentTo(fake, fatima).length).toBeGreaterThan(before);
+  });
+
+  test('another failure reported by a status fails the row with Meta’s reason', async () => {
+    await postWebhook(relais, webhookOf(wa.text(fatima, 'Bonjour', { at: clock })));
+    await relais.settle();
+    const [row] = await outboxRows(relais);
+    const status = wa.status(row!.externalIds![0]!, 'failed', fatima, { code: 131000, title: 'Something went wrong' });
+    expect((await postWebhook(relais, webhookOf(status))).status).toBe(200);
+    await relais.settle();
+    expect((await outboxRows(relais))[0]).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/^131000 Something went wrong/) });
+    expect((await peopleRows(relais))[0]!.unreachableAt).toBeNull();
   });
 
   test('ignores updates for another phone number of the same app', async () => {

@@ -89,10 +89,10 @@ describe('WhatsApp sender', () => {
     expect(await sender().send(delivery(hello))).toMatchObject({ status: 'held', reason: expect.stringContaining('131047') });
   });
 
-  test('fails permanently with Meta’s reason (131026 undeliverable is failed, not unreachable)', async () => {
+  test('131026 undeliverable makes the person unreachable; other permanent errors fail with Meta’s reason', async () => {
     fake.failNextSends(failures.permanent(131026, 'Message Undeliverable'));
     expect(await sender().send(delivery(hello))).toEqual({
-      status: 'failed',
+      status: 'unreachable',
       reason: 'WhatsApp error 131026 [HTTP 400]: (#131026) Message Undeliverable',
     });
     fake.failNextSends(failures.permanent(131009, 'Parameter value is not valid'));

@@ -24,6 +24,12 @@ const TRANSIENT_CODES: ReadonlySet<number> = new Set([1, 2, 131000, 131016, 1310
 export const REENGAGEMENT_CODE = 131047;
 
 /**
+ * "Message undeliverable": the number is not on WhatsApp, the person blocked the business, or their app
+ * cannot receive it. Like Telegram's 403, nothing more is sent until the person writes again.
+ */
+export const UNDELIVERABLE_CODE = 131026;
+
+/**
  * Backoff advice when Meta gives no `Retry-After`, by how long each limit takes to clear: the pair rate
  * (one message per person every ~6 s), throughput (per second), spam/app limits (minutes).
  */
@@ -123,9 +129,9 @@ function templateLanguage(languages: Partial<Record<LocaleCode, string>>, locale
  * - 131047 (window closed) → `held` for messages; for the template itself it is a plain failure;
  * - an expired or invalid token (190, HTTP 401) → `retry` with a long delay: an operator problem that a
  *   token rotation fixes, and the person's messages should survive it;
- * - everything else, including 131026 "undeliverable", → `failed` with Meta's reason. No WhatsApp code
- *   says for sure that the person blocked us (131026 also covers old app versions and unaccepted terms),
- *   so none maps to `unreachable`, which would stop every later message to them.
+ * - 131026 "undeliverable" → `unreachable`: later messages wait for the person to write again (it also
+ *   covers old app versions and unaccepted terms, which the person's next message settles as well);
+ * - everything else → `failed` with Meta's reason.
  */
 export function outcomeForError(error: unknown, what: 'message' | 'template'): FailureOutcome {
   if (error instanceof WhatsAppNetworkError) return { status: 'retry', reason: error.message };
@@ -142,6 +148,7 @@ export function outcomeForError(error: unknown, what: 'message' | 'template'): F
   if (code === REENGAGEMENT_CODE) {
     return what === 'message' ? { status: 'held', reason: error.reason } : { status: 'failed', reason: error.reason };
   }
+  if (code === UNDELIVERABLE_CODE && what === 'message') return { status: 'unreachable', reason: error.reason };
   if (code === 190 || error.httpStatus === 401) return retry(5 * 60_000);
   if (error.httpStatus >= 500 || error.httpStatus === 429 || (code !== undefined && TRANSIENT_CODES.has(code))) {
     return retry();

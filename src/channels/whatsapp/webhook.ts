@@ -3,7 +3,7 @@ import type { InboundMessage } from '../../core/messages.js';
 import type { ChannelCore } from '../channel.js';
 import { parseJson, type Parsed, type Received, type WebhookAdapter } from '../webhook.js';
 import type { WhatsAppClient } from './client.js';
-import { REENGAGEMENT_CODE } from './sender.js';
+import { REENGAGEMENT_CODE, UNDELIVERABLE_CODE } from './sender.js';
 import { verifyWhatsAppSignature } from './signature.js';
 import { toInbound } from './to-inbound.js';
 import { describeWebhookErrors, parseWebhook, type ParsedWebhook, type WhatsAppStatus } from './webhook-payload.js';
@@ -28,7 +28,8 @@ export function whatsappWebhook(config: WhatsAppConfig, core: ChannelCore, clien
       await core.outbox.holdByExternalId('whatsapp', status.id, reason);
       return;
     }
-    await core.outbox.markFailedByExternalId('whatsapp', status.id, reason);
+    if (status.errors?.some((e) => e.code === UNDELIVERABLE_CODE)) await core.outbox.markUnreachableByExternalId('whatsapp', status.id, reason);
+    else await core.outbox.markFailedByExternalId('whatsapp', status.id, reason);
     if (await core.inbox.firstSeen('whatsapp', `status:${status.id}:failed`)) {
       // A wamid carries the recipient's number (base64): only its hash is logged.
       log.warn('whatsapp.message_failed', { message: log.hash(status.id), reason });
