@@ -10,6 +10,7 @@ import { step, type ConversationState } from './conversation/index.js';
 import type { ChannelName } from './core/messages.js';
 import { accessLog } from './http/access-log.js';
 import { healthHandler } from './http/health.js';
+import { metricsHandler } from './http/metrics.js';
 import { createInbox, type Inbox } from './inbound/inbox.js';
 import { createBackground, type Background } from './jobs/background.js';
 import { createSweep, type SweepReport } from './jobs/sweep.js';
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): RelaisApp {
   app.notFound((c) => c.json({ error: 'not found' }, 404));
 
   app.get('/healthz', healthHandler(database, logger));
+  app.get('/metrics', metricsHandler(database));
   for (const channel of channels) app.route(channel.mount, channel.routes);
   app.route('/console', createConsoleRoutes({ db, config, logger }));
   app.get('/', (c) =>

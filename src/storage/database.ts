@@ -12,9 +12,16 @@ export function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
+/** What this process asked of the database since it opened it (for `/metrics` and the bench). */
+export interface DatabaseStats {
+  statements: number;
+  transactions: number;
+}
+
 export interface DatabaseHandle {
   db: Db;
   driver: 'pglite' | 'postgres';
+  readonly stats: DatabaseStats;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -48,13 +55,34 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     await mkdir(dataDir, { recursive: true });
   }
   const client = await PGlite.create(dataDir);
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const stats: DatabaseStats = { statements: 0, transactions: 0 };
+  const db = counted(drizzle(client, { schema, logger: statementCounter(stats) }) as unknown as Db, stats);
   return {
     db,
     driver: 'pglite',
+    stats,
     ping: async () => {
       await db.execute(sql`select 1`);
     },
     close: () => client.close(),
   };
+}
+
+/** A drizzle logger that only counts: every statement drizzle sends goes through `logQuery`. */
+export function statementCounter(stats: DatabaseStats): { logQuery(): void } {
+  return {
+    logQuery() {
+      stats.statements++;
+    },
+  };
+}
+
+/** Counts transactions too: drizzle logs the statements inside one, not its BEGIN and COMMIT. */
+export function counted(db: Db, stats: DatabaseStats): Db {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((run, config) => {
+    stats.transactions++;
+    return transaction(run, config);
+  }) as Db['transaction'];
+  return db;
 }

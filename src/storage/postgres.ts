@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import type { DatabaseHandle, Db } from './database.js';
+import { counted, statementCounter, type DatabaseHandle, type DatabaseStats, type Db } from './database.js';
 import { schema } from './schema.js';
 
 /** PostgreSQL through postgres.js: production on Node, and Workers through Hyperdrive. */
@@ -13,10 +13,12 @@ export function openPostgres(url: string, maxConnections = 10): DatabaseHandle {
     idle_timeout: 20,
     connect_timeout: 10,
   });
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const stats: DatabaseStats = { statements: 0, transactions: 0 };
+  const db = counted(drizzle(client, { schema, logger: statementCounter(stats) }) as unknown as Db, stats);
   return {
     db,
     driver: 'postgres',
+    stats,
     ping: async () => {
       await db.execute(sql`select 1`);
     },
