@@ -30,6 +30,11 @@ export interface AppDeps {
   now?: () => Date;
   /** Per-channel options (a `fetch` for the WhatsApp client, Telegram's bot info…). */
   channelOptions?: ChannelOptions;
+  /**
+   * Whether work deferred by different requests may share a transaction or a delivery round (Node:
+   * yes). Workers say no: there a database connection belongs to the request that opened it.
+   */
+  shareWorkAcrossRequests?: boolean;
 }
 
 export interface RelaisApp {
@@ -51,11 +56,13 @@ export function createApp(deps: AppDeps): RelaisApp {
 
   const senders = new Map<ChannelName, ChannelSender>();
   const outbox = createOutbox({ db, senders, logger, maxAttempts: config.outbox.maxAttempts, now });
+  const share = deps.shareWorkAcrossRequests ?? true;
   const inbox = createInbox({
     db,
     logger,
     now,
-    deliverSoon: () => outbox.deliverSoon(),
+    shareBatches: share,
+    deliverSoon: share ? () => outbox.deliverSoon() : () => outbox.deliver().then(() => undefined),
     runEngine: (state, inbound) =>
       step(state as ConversationState | null, inbound, { content, association: config.association, channel: inbound.channel, now: now() }),
   });

@@ -1,11 +1,9 @@
 import type { ExecutionContext } from 'hono';
-import type { UserFromGetMe } from 'grammy/types';
 import { createApp, type RelaisApp } from '../app.js';
-import type { TelegramChannel } from '../channels/telegram/index.js';
 import { ConfigError, parseConfig } from '../config/config.js';
 import { loadContent } from '../content/index.js';
 import { createLogger, loggerOptions } from '../logger.js';
-import { openPostgres } from '../storage/postgres.js';
+import { openRequestScopedPostgres, type RequestScopedDatabase } from '../storage/request-scoped.js';
 
 /**
  * The Cloudflare Workers entry: the same `createApp` as Node, on PostgreSQL through Hyperdrive.
@@ -18,43 +16,51 @@ export interface WorkerEnv {
   [variable: string]: unknown;
 }
 
+interface Isolate {
+  /** The bindings it was built from: a deploy that changes one gets a new app. */
+  key: string;
+  relais: RelaisApp;
+  database: RequestScopedDatabase;
+}
+
 // Pure data, parsed once per isolate.
 const content = loadContent();
-// The Telegram bot's identity, fetched by the first request's getMe and kept for the isolate's life,
-// so later updates do not pay for it.
-let telegramBotInfo: UserFromGetMe | undefined;
+let isolate: Isolate | undefined;
 
 /**
- * A Worker may not reuse a socket opened for another request, so each request gets its own database
- * client (Hyperdrive keeps the real connections warm) and its own app around it; both are cheap.
+ * The app, its configuration, its logger (one log tag key) and its channels (the bot's identity)
+ * are built once per isolate and kept while the bindings stay the same. The database connection is
+ * the exception: Workers let only the request that opened a socket use it, so each request opens its
+ * own client (Hyperdrive keeps the real connections warm) — see `openRequestScopedPostgres`.
  */
-function relaisFor(env: WorkerEnv): { relais: RelaisApp; close: () => Promise<void> } {
+function isolateFor(env: WorkerEnv): Isolate {
   const url = env.HYPERDRIVE?.connectionString ?? (typeof env.DATABASE_URL === 'string' ? env.DATABASE_URL : undefined);
-  const config = parseConfig({ ...env, ...(url ? { DATABASE_URL: url } : {}) });
+  const strings = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string'));
+  const key = JSON.stringify([url, Object.entries(strings).sort()]);
+  if (isolate?.key === key) return isolate;
+
+  const config = parseConfig({ ...strings, ...(url ? { DATABASE_URL: url } : {}) });
   if (!config.databaseUrl) {
     throw new ConfigError([{ variable: 'HYPERDRIVE', message: 'a Hyperdrive binding (or DATABASE_URL) is required on Workers' }]);
   }
-  const database = openPostgres(config.databaseUrl, 5);
+  const database = openRequestScopedPostgres(config.databaseUrl, 5);
   const relais = createApp({
     config,
     database,
     content,
     logger: createLogger(config.logLevel, undefined, {}, loggerOptions(config)),
-    ...(telegramBotInfo ? { channelOptions: { telegram: { botInfo: telegramBotInfo } } } : {}),
+    // A batch or a delivery round must not outlive the request whose connection it uses.
+    shareWorkAcrossRequests: false,
   });
-  const close = async () => {
-    const telegram = relais.channels.find((c): c is TelegramChannel => c.name === 'telegram');
-    if (telegram?.bot.isInited()) telegramBotInfo = telegram.bot.botInfo;
-    await database.close();
-  };
-  return { relais, close };
+  isolate = { key, relais, database };
+  return isolate;
 }
 
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
-    let instance;
+    let current: Isolate;
     try {
-      instance = relaisFor(env);
+      current = isolateFor(env);
     } catch (error) {
       if (error instanceof ConfigError) {
         console.error(error.message);
@@ -62,15 +68,20 @@ export default {
       }
       throw error;
     }
-    const response = await instance.relais.app.fetch(request, env, ctx);
-    // Deferred work (processing, delivery) was handed to waitUntil; close once it is done.
-    ctx.waitUntil(instance.relais.background.drain().finally(instance.close));
-    return response;
+    const { relais, database } = current;
+    const { result, close } = database.scope(async () => {
+      const response = await relais.app.fetch(request, env, ctx);
+      // Deferred work (processing, delivery) was handed to waitUntil; the connection closes after it.
+      ctx.waitUntil(relais.background.drain().finally(close));
+      return response;
+    });
+    return result;
   },
 
   /** Cron Trigger: the periodic sweep (unprocessed events, due and expired outbox rows). */
   async scheduled(_event: unknown, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
-    const instance = relaisFor(env);
-    ctx.waitUntil(instance.relais.sweep().finally(instance.close));
+    const { relais, database } = isolateFor(env);
+    const { result, close } = database.scope(() => relais.sweep());
+    ctx.waitUntil(result.finally(close));
   },
 };

@@ -22,6 +22,11 @@ export interface InboxOptions {
   batchSize?: number;
   /** Batches in flight at once in this process (each with its own people). */
   concurrency?: number;
+  /**
+   * Whether calls from different requests may share a batch (Node: yes). On Workers a database
+   * connection belongs to the request that opened it, so each call applies its own people, alone.
+   */
+  shareBatches?: boolean;
 }
 
 export interface Inbox {
@@ -68,6 +73,7 @@ export function createInbox(options: InboxOptions): Inbox {
   const maxAttempts = options.maxAttempts ?? 5;
   const batchSize = options.batchSize ?? 100;
   const concurrency = options.concurrency ?? 2;
+  const shareBatches = options.shareBatches ?? true;
 
   const queued = new Map<string, PersonKey>();
   const inFlight = new Set<string>();
@@ -179,6 +185,13 @@ export function createInbox(options: InboxOptions): Inbox {
   function schedule(people: PersonKey[]): Promise<void> {
     const keys = [...new Set(people.map(keyOf))];
     if (keys.length === 0) return Promise.resolve();
+    if (!shareBatches) {
+      const unique = keys.map((key) => people.find((p) => keyOf(p) === key)!);
+      return (async () => {
+        for (let i = 0; i < unique.length; i += batchSize) await applyOrIsolate(unique.slice(i, i + batchSize));
+        await deliverSoon().catch((error: unknown) => logger.error('outbox.deliver_failed', { error }));
+      })();
+    }
     for (const person of people) queued.set(keyOf(person), person);
     const done = Promise.all(keys.map((key) => new Promise<void>((resolve) => waiters.push({ key, done: resolve }))));
     kick();

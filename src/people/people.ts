@@ -55,11 +55,13 @@ export async function notePeopleWrote(
   if (updates.length === 0) return;
   const rows = JSON.stringify(updates.map((u) => ({ id: u.personId, locale: u.locale, at: u.wroteAt.toISOString() })));
   // One statement for the whole batch; messages may be applied late (a retry): the latest time wins.
-  // A person who writes can be reached again (they unblocked the bot, or their app works again).
+  // A person who wrote after becoming unreachable can be reached again (they unblocked the bot, their
+  // app works again); a message written before it, applied late, changes nothing.
   await tx.execute(sql`
     update ${people} set locale = v.locale,
       last_inbound_at = greatest(${people.lastInboundAt}, v.at),
-      unreachable_at = null, unreachable_reason = null
+      unreachable_reason = case when ${people.unreachableAt} < v.at then null else ${people.unreachableReason} end,
+      unreachable_at = case when ${people.unreachableAt} < v.at then null else ${people.unreachableAt} end
     from jsonb_to_recordset(${rows}::jsonb) as v(id integer, locale text, at timestamptz)
     where ${people.id} = v.id`);
 }

@@ -5,7 +5,8 @@ import { counted, statementCounter, type DatabaseHandle, type DatabaseStats, typ
 import { schema } from './schema.js';
 
 /** PostgreSQL through postgres.js: production on Node, and Workers through Hyperdrive. */
-export function openPostgres(url: string, maxConnections = 10): DatabaseHandle {
+/** `stats` lets several clients (one per Worker request) add up in one place. */
+export function openPostgres(url: string, maxConnections = 10, stats: DatabaseStats = { statements: 0, transactions: 0 }): DatabaseHandle {
   const client = postgres(url, {
     max: maxConnections,
     onnotice: () => {},
@@ -13,7 +14,6 @@ export function openPostgres(url: string, maxConnections = 10): DatabaseHandle {
     idle_timeout: 20,
     connect_timeout: 10,
   });
-  const stats: DatabaseStats = { statements: 0, transactions: 0 };
   const db = counted(drizzle(client, { schema, logger: statementCounter(stats) }) as unknown as Db, stats);
   return {
     db,

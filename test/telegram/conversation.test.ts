@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { UserFromGetMe } from 'grammy/types';
 import { describe, expect } from 'vitest';
 import { test } from '../support/fixtures.js';
-import type { TelegramChannel } from '../../src/channels/telegram/index.js';
+import { toInbound, type TelegramChannel } from '../../src/channels/telegram/index.js';
 import { loadContent } from '../../src/content/index.js';
 import type { OutboxPayload } from '../../src/core/messages.js';
 import type { LocaleCode } from '../../src/core/locales.js';
@@ -252,13 +252,19 @@ describe('Telegram webhook, end to end', () => {
     await h.send(u.text(nextUpdateId(), chat, '/start zone-attente', 'fr'));
     const before = h.sentTo(chat).length;
 
+    // A message they sent just before blocking us, recorded but not yet applied…
+    const inFlight = toInbound(u.text(nextUpdateId(), chat, 'menu', 'fr') as never, new Date(Date.now() - 1000));
+    if (inFlight.status !== 'message') throw new Error('not a message');
+    await h.r.relais.inbox.record([inFlight.message]);
+
     expect((await h.send(u.myChatMember(nextUpdateId(), chat, 'kicked'))).status).toBe(200);
     const [blocked] = await h.r.db.select().from(people).where(eq(people.externalKey, String(chat)));
     expect(blocked?.unreachableAt).toBeInstanceOf(Date);
 
-    // An update still in flight when they blocked us: processed, but nothing goes out.
-    await h.send(u.text(nextUpdateId(), chat, 'menu', 'fr'));
+    // …is applied after: processed, but nothing goes out, and they stay unreachable.
     await h.r.sweep();
+    const [still] = await h.r.db.select().from(people).where(eq(people.externalKey, String(chat)));
+    expect(still?.unreachableAt).toBeInstanceOf(Date);
     expect(h.sentTo(chat)).toHaveLength(before);
     expect(fake.calls.filter((c) => c.method === 'sendMessage' && c.payload.chat_id === String(chat))).toHaveLength(before);
 
