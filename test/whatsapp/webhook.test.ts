@@ -217,7 +217,8 @@ describe('POST /webhooks/whatsapp', () => {
     const [person] = await peopleRows(relais);
     expect(person!.unreachableAt).not.toBeNull();
 
-    // The person writes again: they are reachable, and answered.
+    // The person writes again, later: they are reachable, and answered.
+    clock = new Date(clock.getTime() + 60_000);
     const before = sentTo(fake, fatima).length;
     await postWebhook(relais, webhookOf(wa.text(fatima, 'menu', { at: clock })));
     await relais.settle();
