@@ -2,13 +2,15 @@ import { createApp, type AppDeps, type RelaisApp } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config/config.js';
 import { loadContent } from '../../src/content/index.js';
 import { createLogger, type Logger } from '../../src/logger.js';
-import type { Db } from '../../src/storage/database.js';
+import type { DatabaseHandle, Db } from '../../src/storage/database.js';
 import { freshDatabase } from './database.js';
 
 export interface TestRelais {
   relais: RelaisApp;
   app: RelaisApp['app'];
   db: Db;
+  /** The database handle itself (a second app instance on the same database, the counters). */
+  database: DatabaseHandle;
   config: Config;
   /** Lines the app logged (JSON), to check what does and does not reach the logs. */
   logs: string[];
@@ -49,6 +51,7 @@ export async function startRelais(options: StartRelaisOptions = {}): Promise<Tes
     relais,
     app: relais.app,
     db: database.db,
+    database,
     config,
     logs,
     request: async (path, init) => relais.app.request(path, init),
