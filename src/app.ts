@@ -55,7 +55,7 @@ export function createApp(deps: AppDeps): RelaisApp {
   const background = createBackground(logger);
 
   const senders = new Map<ChannelName, ChannelSender>();
-  const outbox = createOutbox({ db, senders, logger, maxAttempts: config.outbox.maxAttempts, now });
+  const outbox = createOutbox({ db, senders, logger, maxAttempts: config.outbox.maxAttempts, leaseMs: config.outbox.leaseMs, now });
   const share = deps.shareWorkAcrossRequests ?? true;
   const inbox = createInbox({
     db,

@@ -105,6 +105,7 @@ const envSchema = z.object({
   LOG_HASH_KEY: unsetIfBlank(z.string().min(16, 'must be at least 16 characters (a random secret)').optional()),
   OUTBOX_MAX_ATTEMPTS: positiveInt(8, 100),
   OUTBOX_SWEEP_INTERVAL_MS: positiveInt(5_000),
+  OUTBOX_LEASE_SECONDS: positiveInt(60, 3600),
   RETENTION_DAYS: positiveInt(90, 3650),
 });
 
@@ -139,7 +140,8 @@ export interface Config {
   consolePassword?: string;
   /** Key of the HMAC that tags identifiers in logs; random per process when unset. */
   logHashKey?: string;
-  outbox: { maxAttempts: number; sweepIntervalMs: number };
+  /** Delivery: attempts before giving up; the sweep's interval; how long a claimed row is ours before another instance may retry it. */
+  outbox: { maxAttempts: number; sweepIntervalMs: number; leaseMs: number };
   retentionDays: number;
 }
 
@@ -221,7 +223,7 @@ export function parseConfig(env: EnvSource): Config {
     association,
     ...(e.CONSOLE_PASSWORD ? { consolePassword: e.CONSOLE_PASSWORD } : {}),
     ...(e.LOG_HASH_KEY ? { logHashKey: e.LOG_HASH_KEY } : {}),
-    outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS },
+    outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS, leaseMs: e.OUTBOX_LEASE_SECONDS * 1000 },
     retentionDays: e.RETENTION_DAYS,
   };
 }

@@ -16,8 +16,14 @@ export interface OutboxOptions {
   maxAttempts: number;
   /** How long a claim lasts; a sender that died mid-send is retried after it. */
   leaseMs?: number;
-  /** Rows claimed per round. */
+  /** People claimed per round (each with the due rows after their head). */
   batchSize?: number;
+  /**
+   * Rounds in flight at once. A round waits for its slowest send (a platform that hangs until the
+   * client's timeout), so the next round starts without waiting for it: one slow person never holds
+   * everybody else's replies.
+   */
+  concurrentRounds?: number;
   backoff?: BackoffPolicy;
   now?: () => Date;
   random?: () => number;
@@ -79,8 +85,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const now = options.now ?? (() => new Date());
   const random = options.random ?? Math.random;
+  const concurrentRounds = options.concurrentRounds ?? 4;
   let running: Promise<void> | undefined;
   let again = false;
+  /** Wakes a delivery waiting on slow rounds: rows were just committed. */
+  let wake: (() => void) | undefined;
 
   async function send(delivery: Claimed): Promise<SendOutcome> {
     if (delivery.unreachable) return { status: 'failed', reason: 'the person is unreachable (blocked the bot)' };
@@ -99,9 +108,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
    * side —, then settle every row in one statement. A row that did not go stops its person's round:
    * the rows after it are given back untried, so a person's messages never overtake each other.
    */
-  async function round(report: DeliveryReport): Promise<number> {
-    const claimed = await claimDue(db, now(), leaseMs, batchSize, batchSize * 4);
-    if (claimed.length === 0) return 0;
+  async function round(claimed: Claimed[], report: DeliveryReport): Promise<void> {
     const byPerson = new Map<number, Claimed[]>();
     for (const row of claimed) byPerson.set(row.personId, [...(byPerson.get(row.personId) ?? []), row]);
 
@@ -121,7 +128,35 @@ export function createOutbox(options: OutboxOptions): Outbox {
     await settleAll(db, settlements, claimed[0]!.leaseUntil, now());
     // Holding and unreachable people touch several rows: after the round's own rows are settled.
     for (const task of afterwards) await task();
-    return claimed.length;
+  }
+
+  /**
+   * Claims and sends until nothing is due, with up to `concurrentRounds` rounds in flight. When
+   * nothing is due but rounds are still sending, it waits for one to end (its people's next rows may
+   * then be due) or for new rows to be committed (`wake`).
+   */
+  async function drain(report: DeliveryReport, maxRounds: number): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    let claims = 0;
+    while (claims < maxRounds) {
+      while (inFlight.size >= concurrentRounds) await Promise.race(inFlight);
+      again = false;
+      const claimed = await claimDue(db, now(), leaseMs, batchSize, batchSize * 4);
+      claims++;
+      if (claimed.length > 0) {
+        const started: Promise<void> = round(claimed, report)
+          .catch((error: unknown) => logger.error('outbox.round_failed', { error }))
+          .finally(() => inFlight.delete(started));
+        inFlight.add(started);
+        // A full round may have left people behind: claim again at once. Otherwise everything due was
+        // taken; wait below for a round to end or for new rows.
+        if (new Set(claimed.map((c) => c.personId)).size >= batchSize) continue;
+      } else if (inFlight.size === 0) break;
+      if (again) continue;
+      await Promise.race([...inFlight, new Promise<void>((resolve) => (wake = resolve))]);
+      wake = undefined;
+    }
+    await Promise.all(inFlight);
   }
 
   /**
@@ -261,14 +296,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const api: Outbox = {
     async deliver(maxRounds = 100) {
       const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, held: 0 };
-      for (let i = 0; i < maxRounds; i++) {
-        if ((await round(report)) === 0) break;
-      }
+      await drain(report, maxRounds);
       return report;
     },
 
     deliverSoon() {
       again = true;
+      wake?.();
       running ??= (async () => {
         try {
           while (again) {

@@ -46,7 +46,9 @@ export type ScriptedFailure =
   /** The connection is dropped without an answer (network failure). */
   | { disconnect: true }
   /** Not a failure: this call succeeds (to fail the second call, script `pass` then a failure). */
-  | { pass: true };
+  | { pass: true }
+  /** Never answered: the request hangs until the client gives up or dies (a process killed mid-send). */
+  | { stall: true };
 
 /** Failures as Telegram phrases them. */
 export const failures = {
@@ -66,6 +68,7 @@ export const failures = {
   serverError: (): ScriptedFailure => ({ errorCode: 500, description: 'Internal Server Error' }),
   badGateway: (): ScriptedFailure => ({ httpStatus: 502, body: '<html>502 Bad Gateway</html>' }),
   disconnect: (): ScriptedFailure => ({ disconnect: true }),
+  stall: (): ScriptedFailure => ({ stall: true }),
   pass: (): ScriptedFailure => ({ pass: true }),
 };
 
@@ -247,6 +250,11 @@ export async function startFakeTelegramApi(options: { token?: string } = {}): Pr
   }
 
   function fail(res: ServerResponse, call: TelegramCall, failure: Exclude<ScriptedFailure, { pass: true }>) {
+    if ('stall' in failure) {
+      // Counted as not delivered: Telegram never said it took the message.
+      call.errorCode = -1;
+      return;
+    }
     if ('disconnect' in failure) {
       call.errorCode = 0;
       res.socket?.destroy();

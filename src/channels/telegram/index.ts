@@ -44,7 +44,9 @@ export function createTelegramChannel(
 ): TelegramChannel {
   const logger = (options.logger ?? core.logger).child({ channel: 'telegram' });
   const bot = new Bot(config.botToken, {
-    client: { apiRoot: config.apiRoot },
+    // grammY waits 500 s for an answer by default: a hung send would hold its delivery round that
+    // long. 45 s stays above long polling's 30 s wait.
+    client: { apiRoot: config.apiRoot, timeoutSeconds: 45 },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   const receive = createUpdateReceiver({
