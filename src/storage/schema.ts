@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   date,
@@ -12,6 +13,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { CaseCard, Outcome, Role } from '../core/handoff.js';
 import type { ChannelName, InboundMessage, OutboxPayload } from '../core/messages.js';
 import type { LocaleCode } from '../core/locales.js';
 
@@ -56,7 +58,8 @@ export const conversations = pgTable('conversations', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export type MessageAuthor = 'person' | 'bot' | 'volunteer';
+/** Who said it: the person, the bot, a volunteer (sent to the person), an internal note, the service. */
+export type MessageAuthor = 'person' | 'bot' | 'volunteer' | 'note' | 'system';
 
 /** The transcript, both directions. Erased with the person. */
 export const messages = pgTable(
@@ -71,9 +74,15 @@ export const messages = pgTable(
     text: text('text').notNull(),
     /** Machine-readable detail: the choice id tapped, the topic shown, the choices offered. */
     meta: jsonb('meta').$type<Record<string, unknown>>(),
+    /** The case it belongs to (a volunteer's reply, a note, a system line); null for the bot conversation. */
+    caseId: integer('case_id'),
+    /** Who wrote a volunteer message or a note. */
+    volunteerId: integer('volunteer_id'),
+    /** The outbox row that carries a volunteer's reply to the person: its delivery state. */
+    outboxId: bigint('outbox_id', { mode: 'number' }),
     createdAt: createdAt(),
   },
-  (t) => [index('messages_conversation').on(t.conversationId, t.id)],
+  (t) => [index('messages_conversation').on(t.conversationId, t.id), index('messages_case').on(t.caseId, t.id)],
 );
 
 export type InboundStatus = 'received' | 'processed' | 'failed';
@@ -129,6 +138,9 @@ export const outbox = pgTable(
     externalIds: jsonb('external_ids').$type<string[]>(),
     createdAt: createdAt(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /** When the platform said the person's phone got it, and when they read it (WhatsApp statuses). */
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    readAt: timestamp('read_at', { withTimezone: true }),
   },
   (t) => [
     index('outbox_open').on(t.personId, t.id).where(sql`status in ('pending', 'sending', 'held')`),
@@ -151,11 +163,112 @@ export const cases = pgTable(
     reason: text('reason').notNull(),
     topicId: text('topic_id'),
     locale: text('locale').$type<LocaleCode>(),
+    /** What the intake learnt (who writes, where, the nearest deadline, consent). */
+    card: jsonb('card').$type<CaseCard>().notNull().default({}),
+    /** The nearest deadline, from the card: the queue's second key. */
+    deadlineAt: timestamp('deadline_at', { withTimezone: true }),
+    claimedBy: integer('claimed_by').references(() => volunteers.id, { onDelete: 'set null' }),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    lastPersonMessageAt: timestamp('last_person_message_at', { withTimezone: true }),
+    lastVolunteerMessageAt: timestamp('last_volunteer_message_at', { withTimezone: true }),
+    outcome: text('outcome').$type<Outcome>(),
+    /** The volunteers' group forum topic of this case (Telegram `message_thread_id`), once created. */
+    telegramThreadId: integer('telegram_thread_id'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
   },
-  (t) => [index('cases_queue').on(t.status, t.urgent, t.createdAt)],
+  (t) => [
+    index('cases_queue').on(t.status, t.urgent, t.createdAt),
+    index('cases_person').on(t.personId).where(sql`status in ('open', 'claimed')`),
+  ],
+);
+
+/** A volunteer or a coordinator of the association. */
+export const volunteers = pgTable(
+  'volunteers',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    /** Lower case; how accounts are named on the command line. */
+    email: text('email').notNull(),
+    role: text('role').$type<Role>().notNull().default('volunteer'),
+    /** The locales they can answer in. */
+    languages: jsonb('languages').$type<LocaleCode[]>().notNull().default([]),
+    /** Their Telegram user id, so the volunteers' group and the console show the same holder. */
+    telegramUserId: text('telegram_user_id'),
+    createdAt: createdAt(),
+    /** Removed accounts stay (their notes and replies name them) but can no longer sign in. */
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('volunteers_email').on(t.email), uniqueIndex('volunteers_telegram').on(t.telegramUserId)],
+);
+
+export type CredentialKind = 'sign-in' | 'session' | 'api';
+
+/**
+ * What lets a volunteer in, stored as a SHA-256 of the secret only: one-time sign-in links (24 h),
+ * browser sessions (with their CSRF token), API tokens for scripts.
+ */
+export const credentials = pgTable(
+  'credentials',
+  {
+    id: serial('id').primaryKey(),
+    volunteerId: integer('volunteer_id')
+      .notNull()
+      .references(() => volunteers.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<CredentialKind>().notNull(),
+    secretHash: text('secret_hash').notNull(),
+    /** Sessions: the token a form or a script must echo (X-CSRF-Token) with every POST. */
+    csrfToken: text('csrf_token'),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** Sign-in links: when it was used (a second use is refused). */
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('credentials_secret').on(t.secretHash)],
+);
+
+/** Failed sign-in attempts per client and minute, to slow down guessing. */
+export const signInAttempts = pgTable(
+  'sign_in_attempts',
+  {
+    client: text('client').notNull(),
+    minute: timestamp('minute', { withTimezone: true }).notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [uniqueIndex('sign_in_attempts_key').on(t.client, t.minute)],
+);
+
+/** Canned replies a volunteer can send, one text per locale (a locale without one says so). */
+export const cannedReplies = pgTable(
+  'canned_replies',
+  {
+    id: serial('id').primaryKey(),
+    key: text('key').notNull(),
+    locale: text('locale').$type<LocaleCode>().notNull(),
+    title: text('title').notNull(),
+    text: text('text').notNull(),
+    updatedBy: integer('updated_by').references(() => volunteers.id, { onDelete: 'set null' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('canned_replies_key').on(t.key, t.locale)],
+);
+
+/** Who saw a person's identifier (a phone number, a chat id), when, for which case; and account changes. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: createdAt(),
+    volunteerId: integer('volunteer_id').references(() => volunteers.id, { onDelete: 'set null' }),
+    action: text('action').notNull(),
+    caseId: integer('case_id'),
+    detail: jsonb('detail').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_log_at').on(t.at)],
 );
 
 /** Anonymous counts for the observatory: what survives a person erasing their data. */
@@ -171,4 +284,17 @@ export const dailyCounts = pgTable(
   (t) => [uniqueIndex('daily_counts_key').on(t.day, t.metric, t.channel, t.locale)],
 );
 
-export const schema = { people, conversations, messages, inboundEvents, outbox, cases, dailyCounts };
+export const schema = {
+  people,
+  conversations,
+  messages,
+  inboundEvents,
+  outbox,
+  cases,
+  volunteers,
+  credentials,
+  signInAttempts,
+  cannedReplies,
+  auditLog,
+  dailyCounts,
+};
