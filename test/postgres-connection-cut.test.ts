@@ -42,7 +42,7 @@ async function runLoad(build: 'esm' | 'cjs'): Promise<{ code: number | null; rep
   return { code, stderr, ...(line?.startsWith('{') ? { report: JSON.parse(line) as LoadReport } : {}) };
 }
 
-describe('the installed postgres.js is patched', () => {
+describe('the installed dependencies are patched', () => {
   it('has every hunk of patches/ applied, in src/, cjs/src/ and cf/src/ (npm ci runs the postinstall)', async () => {
     const child = spawn(process.execPath, ['scripts/patch-dependencies.mjs', '--check'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -50,6 +50,7 @@ describe('the installed postgres.js is patched', () => {
     child.stderr.on('data', (d) => (output += d));
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(output).toMatch(/postgres@3\.4\.9: 0 file\(s\) to patch, 6 already/);
+    expect(output).toMatch(/grammy@1\.46\.0: 0 file\(s\) to patch, 2 already/);
     expect(code).toBe(0);
   });
 });
