@@ -9,7 +9,8 @@
  * process with exit code 1 and the TypeError on stderr, which the test asserts on precisely. It also
  * loads `postgres` exactly as production does (plain Node ESM → `src/`, or `require` → `cjs/src/`).
  *
- * Environment: CUT_DATABASE_URL (required), CUT_BUILD=esm|cjs, CUT_ROUNDS, CUT_CONCURRENCY.
+ * Environment: CUT_DATABASE_URL (required), CUT_BUILD=esm|cjs, CUT_ROUNDS, CUT_CONCURRENCY, CUT_HANG_MS
+ * (how long a pending query may wait before it counts as hung; 15 s).
  * Prints one JSON line (the report) on stdout; exit 0 when every query resolved with its own value or
  * rejected with a connection error, none hung, and queries worked again afterwards; 2 otherwise.
  * Logs no query text beyond the counters.
