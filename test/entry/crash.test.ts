@@ -6,7 +6,7 @@ import { afterEach, describe, expect } from 'vitest';
 import { openDatabase } from '../../src/storage/database.js';
 import { outbox } from '../../src/storage/schema.js';
 import { failures, telegramUpdates as u } from '../support/fake-telegram-api.js';
-import { createScratchDatabase } from '../support/database.js';
+import { createServerDatabase } from '../support/postgres-server.js';
 import { test } from '../support/fixtures.js';
 import { startRelaisProcess, type RelaisProcess } from '../support/process.js';
 
@@ -28,7 +28,7 @@ describe('a crash between commit and delivery', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'relais-crash-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const databaseUrl = process.env.TEST_DATABASE_URL
-      ? await createScratchDatabase(process.env.TEST_DATABASE_URL, `crash${process.env.VITEST_POOL_ID ?? '0'}`)
+      ? await createServerDatabase(process.env.TEST_DATABASE_URL, 'crash')
       : undefined;
     const env = {
       TELEGRAM_BOT_TOKEN: telegramApi.token,

@@ -43,17 +43,9 @@ async function create(): Promise<DatabaseHandle> {
 }
 
 async function createWorkerDatabase(url: string): Promise<string> {
-  return createScratchDatabase(url, `w${process.env.VITEST_POOL_ID ?? '0'}`);
-}
-
-/**
- * A fresh, empty database of its own on the server of `url` (`<name>_<suffix>`), for a test that runs
- * its own process against PostgreSQL: dropped and created again, so nothing of another run remains.
- */
-export async function createScratchDatabase(url: string, suffix: string): Promise<string> {
   const { default: postgres } = await import('postgres');
   const base = new URL(url);
-  const name = `${base.pathname.replace(/^\//, '') || 'test'}_${suffix}`;
+  const name = `${base.pathname.replace(/^\//, '') || 'test'}_w${process.env.VITEST_POOL_ID ?? '0'}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`drop database if exists "${name}" with (force)`);

@@ -8,7 +8,7 @@ import { TEST_ACCESS_TOKEN } from './whatsapp-fixtures.js';
  * each started once per file (on first use) and reset before every test that asks for it. The Graph
  * API accepts only `TEST_ACCESS_TOKEN`, the token `whatsappEnv` configures.
  *
- *   import { test } from '../support/fixtures.js';
+ *   import { test } from './fixtures.js';
  *   test('sends', async ({ telegramApi }) => { … telegramApi.url … });
  */
 export const test = base
