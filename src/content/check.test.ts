@@ -110,9 +110,9 @@ describe('content:check on broken samples', () => {
   });
 
   it('a body over 1024 characters sent with choices', () => {
-    const problems = broken((f) => (f.locales.ti!.messages['r-zone.3'] = 'ሀ'.repeat(1100)));
+    const problems = broken((f) => (f.locales.ti!.messages['b-keep.3'] = 'ሀ'.repeat(1100)));
     expect(problems).toContainEqual(
-      expect.objectContaining({ code: 'too-long', locale: 'ti', message: 'r-zone.3', detail: expect.stringMatching(/body sent with choices .* 1100 characters, over the limit of 1024/) }),
+      expect.objectContaining({ code: 'too-long', locale: 'ti', message: 'b-keep.3', detail: expect.stringMatching(/body sent with choices .* 1100 characters, over the limit of 1024/) }),
     );
   });
 
