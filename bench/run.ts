@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../src/app.js';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/config.js';
 import { loadContent } from '../src/content/index.js';
 import { createLogger } from '../src/logger.js';
 import { openDatabase, type DatabaseHandle } from '../src/storage/database.js';

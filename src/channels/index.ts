@@ -1,9 +1,9 @@
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import type { Content } from '../content/index.js';
 import type { Db } from '../storage/database.js';
 import type { Channel, ChannelCore } from './channel.js';
 import { createTelegramChannel, type TelegramChannelOptions } from './telegram/index.js';
-import { createWebChannel } from './web/web-channel.js';
+import { createWebChannel } from './web/index.js';
 import { createWhatsAppChannel, type WhatsAppChannelOptions } from './whatsapp/index.js';
 
 /** Options that reach the channel adapters: mostly the far side of the network, for tests. */
@@ -24,22 +24,27 @@ export interface ChannelDeps {
   now: () => Date;
 }
 
-/** The channels this configuration turns on: each is on when its variables are set. */
+/** A channel is on when its variables are set: each entry says when, and builds it. */
+type ChannelFactory = (deps: ChannelDeps, options: ChannelOptions) => Channel | undefined;
+
+/** Every channel Relais knows. A new platform is a folder under `channels/` and one line here. */
+const REGISTRY: ChannelFactory[] = [
+  ({ config, db, core }) => (config.simulatorEnabled ? createWebChannel(db, core) : undefined),
+  ({ config, core, now }, options) =>
+    config.telegram ? createTelegramChannel(config.telegram, core, { now, ...options.telegram }) : undefined,
+  ({ config, core, content, now }, options) =>
+    config.whatsapp
+      ? createWhatsAppChannel(
+          config.whatsapp,
+          core,
+          // The list's button and section words are content, translated with the rest.
+          (locale) => ({ button: content.text(locale, 'list.button'), section: content.text(locale, 'list.section') }),
+          { now, ...(options.fetch ? { fetch: options.fetch } : {}), ...options.whatsapp },
+        )
+      : undefined,
+];
+
+/** The channels this configuration turns on. */
 export function createChannels(deps: ChannelDeps, options: ChannelOptions = {}): Channel[] {
-  const { config, core, db, content, now } = deps;
-  const channels: Channel[] = [];
-  if (config.simulatorEnabled) channels.push(createWebChannel(db, core));
-  if (config.telegram) channels.push(createTelegramChannel(config.telegram, core, { now, ...options.telegram }));
-  if (config.whatsapp) {
-    channels.push(
-      createWhatsAppChannel(config.whatsapp, core, {
-        now,
-        // The list's button and section words are content, translated with the rest.
-        listWords: (locale) => ({ button: content.text(locale, 'list.button'), section: content.text(locale, 'list.section') }),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-        ...options.whatsapp,
-      }),
-    );
-  }
-  return channels;
+  return REGISTRY.map((create) => create(deps, options)).filter((channel): channel is Channel => channel !== undefined);
 }

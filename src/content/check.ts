@@ -1,11 +1,11 @@
 import { IntlMessageFormat } from 'intl-messageformat';
-import { LOCALES, type LocaleCode } from '../conversation/messages.js';
+import { codePointLength, MAX_CHOICE_ID_BYTES, PLATFORM_LIMITS, utf16Length } from '../core/limits.js';
+import { LOCALES, SOURCE_LOCALE, type LocaleCode } from '../core/locales.js';
 import { MissingMessageError } from './format.js';
 import { buildFromParsed, parseContentFiles, type Content, type ContentFiles, type ContentProblem } from './index.js';
 import type { LocaleFile, TopicsFile } from './schema.js';
 import {
   FIXED_SCREENS,
-  MAX_CHOICE_ID_BYTES,
   topicChoices,
   UI_MESSAGES,
   UNSUPPORTED_KINDS,
@@ -20,27 +20,28 @@ import {
  * Pure: takes the files' parsed JSON and returns every problem found, most precise first.
  */
 
-/** Channel limits, in characters (code points) unless stated. */
+const { telegram, whatsapp } = PLATFORM_LIMITS;
+
+/**
+ * What content must fit, from the platforms' limits (`core/limits.ts`): a screen may become WhatsApp
+ * buttons or a list, and a Telegram message. Lengths in characters, except `text`, checked in UTF-16
+ * units (Telegram's count, never below WhatsApp's).
+ */
 export const LIMITS = {
-  /** WhatsApp reply button title (up to 3 choices). */
-  buttonTitle: 20,
-  /** WhatsApp list row title (4 to 10 choices). */
-  rowTitle: 24,
-  rowDescription: 72,
-  sectionTitle: 24,
-  listButton: 20,
-  /** WhatsApp body sent with buttons or a list. */
-  bodyWithChoices: 1024,
-  /** Telegram and WhatsApp text. */
-  text: 4096,
-  maxChoices: 10,
-  maxButtons: 3,
-  /** Telegram callback_data, in bytes; Relais keeps ids ≤ 48 bytes so a channel prefix fits. */
-  callbackDataBytes: 64,
+  buttonTitle: whatsapp.buttonTitle,
+  rowTitle: whatsapp.rowTitle,
+  rowDescription: whatsapp.rowDescription,
+  sectionTitle: whatsapp.sectionTitle,
+  listButton: whatsapp.listButton,
+  bodyWithChoices: whatsapp.interactiveBody,
+  text: Math.min(telegram.text, whatsapp.textBody),
+  maxChoices: whatsapp.listRows,
+  maxButtons: whatsapp.buttons,
+  callbackDataBytes: telegram.callbackDataBytes,
 } as const;
 
-const SOURCE: LocaleCode = 'fr';
-const length = (s: string) => [...s].length;
+const SOURCE = SOURCE_LOCALE;
+const length = codePointLength;
 const bytes = (s: string) => new TextEncoder().encode(s).length;
 
 /** Every message id the engine may ask for, given the topic graph. */
@@ -259,14 +260,15 @@ function checkScreens(content: Content, graph: TopicsFile, problems: ContentProb
         return undefined;
       }
     };
-    const fit = (message: string, text: string, max: number, what: string, topic?: string) => {
-      if (length(text) > max) {
+    const fit = (message: string, text: string, max: number, what: string, topic?: string, units?: 'UTF-16 units') => {
+      const measured = units ? utf16Length(text) : length(text);
+      if (measured > max) {
         problems.push({
           code: 'too-long',
           locale,
           message,
           ...(topic ? { topic } : {}),
-          detail: `${what} is ${length(text)} characters, over the limit of ${max}: “${text}”`,
+          detail: `${what} is ${measured} ${units ?? 'characters'}, over the limit of ${max}: “${text}”`,
         });
       }
     };
@@ -278,7 +280,7 @@ function checkScreens(content: Content, graph: TopicsFile, problems: ContentProb
         const text = render(t.message, t.values, topic);
         if (text === undefined) return;
         const carriesChoices = i === spec.texts.length - 1 && spec.choices.length > 0;
-        fit(t.message, text, LIMITS.text, `text in ${name}`, topic);
+        fit(t.message, text, LIMITS.text, `text in ${name}`, topic, 'UTF-16 units');
         if (carriesChoices) fit(t.message, text, LIMITS.bodyWithChoices, `body sent with choices in ${name}`, topic);
       });
       if (spec.choices.length > LIMITS.maxChoices) {

@@ -1,5 +1,5 @@
 import { IntlMessageFormat } from 'intl-messageformat';
-import type { LocaleCode } from '../conversation/messages.js';
+import type { LocaleCode } from '../core/locales.js';
 
 /** Values a message may take: strings only (names, phone numbers, a select key). */
 export type MessageValues = Record<string, string>;

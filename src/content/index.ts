@@ -1,4 +1,5 @@
-import { COMMANDS, LOCALES, type CommandName, type LocaleCode } from '../conversation/messages.js';
+import { COMMANDS, type CommandName } from '../core/messages.js';
+import { LOCALES, type LocaleCode } from '../core/locales.js';
 import topicsJson from '../../locales/topics.json' with { type: 'json' };
 import frJson from '../../locales/fr.json' with { type: 'json' };
 import enJson from '../../locales/en.json' with { type: 'json' };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { COMMANDS, LOCALES } from '../conversation/messages.js';
+import { COMMANDS } from '../core/messages.js';
+import { LOCALES } from '../core/locales.js';
 
 /**
  * The shape of the content files in `locales/`: `topics.json` (the topic graph, shared by every
@@ -78,6 +79,13 @@ export const localeFileSchema = z.object({
   status: z.enum(['source', 'reviewed', 'draft']),
   /** ICU MessageFormat strings by id. */
   messages: z.record(z.string(), z.string()),
+  /**
+   * Translations only: for each message, the hash of the French text it translates
+   * (`npm run content:stamp` writes it). A message whose French has changed since is stale.
+   */
+  sources: z.record(z.string(), z.string().regex(/^[0-9a-f]{8}$/, 'a source hash is 8 hex digits')).default({}),
+  /** Translations only: messages a native speaker has checked, by whom and when. */
+  reviews: z.record(z.string(), z.object({ by: z.string().min(1), on: isoDate })).default({}),
   /** Words and phrases that lead to a topic when typed. `*` at the end marks a stem. */
   keywords: z.record(z.string(), z.array(z.string().min(1))),
   /** Words that run a command anywhere (compared after normalisation). */

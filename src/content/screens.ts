@@ -1,4 +1,5 @@
-import type { LocaleCode, UnsupportedKind } from '../conversation/messages.js';
+import type { UnsupportedKind } from '../core/messages.js';
+import type { LocaleCode } from '../core/locales.js';
 import type { NavItem, Topic } from './schema.js';
 
 /**
@@ -8,8 +9,6 @@ import type { NavItem, Topic } from './schema.js';
  * Choice ids are short, stable, and never text: `t:<topicId>`, `nav:<item>`, `lang:<locale>`,
  * `erase:yes|no`. They stay valid across conversations, so an old button still does what it said.
  */
-
-export const MAX_CHOICE_ID_BYTES = 48;
 
 export const choiceId = {
   topic: (topicId: string) => `t:${topicId}`,

@@ -1,6 +1,7 @@
 import type { Content } from '../content/index.js';
 import { dominantScript, normalise } from '../content/normalise.js';
-import { LOCALES, type LanguageHints, type LocaleCode } from './messages.js';
+import { type LanguageHints } from '../core/messages.js';
+import { LOCALES, type LocaleCode } from '../core/locales.js';
 
 /**
  * First-contact language guess. `sure` opens in that language (the picker still lets the person

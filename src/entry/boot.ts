@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createApp, type AppDeps, type RelaisApp } from '../app.js';
-import { ConfigError, parseConfig, type Config } from '../config.js';
+import { ConfigError, parseConfig, type Config } from '../config/config.js';
 import { loadContent } from '../content/index.js';
 import { createLogger, loggerOptions, type Logger } from '../logger.js';
 import { openDatabase, type DatabaseHandle } from '../storage/database.js';

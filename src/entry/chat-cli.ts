@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import type { WebReply } from '../channels/web/web-channel.js';
-import { COMMANDS, type CommandName } from '../conversation/messages.js';
+import type { WebReply } from '../channels/web/index.js';
+import { COMMANDS, type CommandName } from '../core/messages.js';
 import { createLogger } from '../logger.js';
 import { bootOrExit } from './boot.js';
 

@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig } from '../config.js';
+import { ConfigError, parseConfig } from '../config/config.js';
 import { openDatabase } from '../storage/database.js';
 import { migrateDatabase } from '../storage/migrate.js';
 import { join } from 'node:path';

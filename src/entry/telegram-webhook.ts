@@ -1,5 +1,5 @@
 import { Api, GrammyError, HttpError } from 'grammy';
-import { ConfigError, parseConfig } from '../config.js';
+import { ConfigError, parseConfig } from '../config/config.js';
 import { describeWebhookInfo, setTelegramWebhook } from '../channels/telegram/webhook-setup.js';
 
 /**

@@ -2,7 +2,7 @@ import type { ExecutionContext } from 'hono';
 import type { UserFromGetMe } from 'grammy/types';
 import { createApp, type RelaisApp } from '../app.js';
 import type { TelegramChannel } from '../channels/telegram/index.js';
-import { ConfigError, parseConfig } from '../config.js';
+import { ConfigError, parseConfig } from '../config/config.js';
 import { loadContent } from '../content/index.js';
 import { createLogger, loggerOptions } from '../logger.js';
 import { openPostgres } from '../storage/postgres.js';

@@ -1,10 +1,11 @@
 import { asc, eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../test/support/database.js';
-import type { ChannelName, OutboxPayload } from '../conversation/messages.js';
+import type { ChannelName, OutboxPayload } from '../core/messages.js';
 import { createLogger } from '../logger.js';
 import type { DatabaseHandle } from '../storage/database.js';
 import { outbox as outboxTable, people } from '../storage/schema.js';
+import { enqueueOutbound, releaseHeld } from './rows.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import type { ChannelSender, Delivery, SendOutcome } from './sender.js';
 
@@ -80,7 +81,7 @@ describe('outbox', () => {
   }
 
   async function enqueue(o: Outbox, personId: number, texts: string[], channel: ChannelName = 'telegram') {
-    return handle.db.transaction((tx) => o.enqueue(tx, personId, channel, texts.map(text)));
+    return handle.db.transaction((tx) => enqueueOutbound(tx, personId, channel, texts.map(text), clock.now()));
   }
 
   async function rows() {
@@ -106,7 +107,7 @@ describe('outbox', () => {
     const p = await person('1');
     await expect(
       handle.db.transaction(async (tx) => {
-        await o.enqueue(tx, p, 'telegram', [text('never')]);
+        await enqueueOutbound(tx, p, 'telegram', [text('never')], clock.now());
         throw new Error('state change failed');
       }),
     ).rejects.toThrow('state change failed');
@@ -295,7 +296,7 @@ describe('outbox', () => {
 
     // The person writes back: the window opens and everything goes out in order.
     windowOpen = true;
-    await handle.db.transaction((tx) => o.release(tx, p));
+    await handle.db.transaction((tx) => releaseHeld(tx, p, clock.now()));
     await o.deliver();
     expect(sent).toEqual(['one', 'two', 'three']);
   });

@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
-import type { ChannelName, OutboxPayload } from '../conversation/messages.js';
+import type { ChannelName, OutboxPayload } from '../core/messages.js';
 import type { Logger } from '../logger.js';
 import type { Db, DbOrTx } from '../storage/database.js';
+import { invitationState, noteInvited, setReachability } from '../people/people.js';
 import { outbox, people, type OutboxStatus } from '../storage/schema.js';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.js';
 import type { ChannelSender, Delivery, SendOutcome } from './sender.js';
@@ -29,8 +30,6 @@ export interface DeliveryReport {
 }
 
 export interface Outbox {
-  /** Writes rows inside the caller's transaction, so they commit with the state change that caused them. */
-  enqueue(tx: DbOrTx, personId: number, channel: ChannelName, payloads: OutboxPayload[]): Promise<number[]>;
   /**
    * Claims due rows (the oldest open row of each person only, so messages to one person keep their
    * order), sends them through the channel's sender and records each outcome. Repeats until nothing is
@@ -42,8 +41,6 @@ export interface Outbox {
    * (they would only compete for the same rows) but make it go round once more.
    */
   deliverSoon(): Promise<void>;
-  /** Held rows (outside a platform's window) go back to pending: the person wrote again. */
-  release(tx: DbOrTx, personId: number): Promise<void>;
   /** A platform reported that a message it had accepted failed. */
   markFailedByExternalId(channel: ChannelName, externalId: string, reason: string): Promise<void>;
   /**
@@ -192,10 +189,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       case 'unreachable':
         report.failed++;
         await db.transaction(async (tx) => {
-          await tx
-            .update(people)
-            .set({ unreachableAt: now(), unreachableReason: outcome.reason })
-            .where(eq(people.id, delivery.personId));
+          await setReachability(tx, { personId: delivery.personId }, outcome.reason, now());
           await tx
             .update(outbox)
             .set({ status: 'failed', leaseUntil: null, lastError: `unreachable: ${outcome.reason}` })
@@ -207,6 +201,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
         report.held++;
         await hold(delivery, outcome.reason, log);
         return;
+      default: {
+        // A new kind of outcome must be handled above before it compiles.
+        const unhandled: never = outcome;
+        throw new Error(`unhandled send outcome ${JSON.stringify(unhandled)}`);
+      }
     }
   }
 
@@ -259,17 +258,14 @@ export function createOutbox(options: OutboxOptions): Outbox {
   async function inviteOnce(delivery: Delivery, log: Logger): Promise<InviteResult> {
     const sender = senders.get(delivery.channel);
     if (!sender?.sendInvite) return { status: 'skipped' };
-    const [person] = await db
-      .select({ invitedAt: people.invitedAt, lastInboundAt: people.lastInboundAt })
-      .from(people)
-      .where(eq(people.id, delivery.personId));
+    const person = await invitationState(db, delivery.personId);
     if (person?.invitedAt && (!person.lastInboundAt || person.invitedAt >= person.lastInboundAt)) return { status: 'skipped' };
     const invite = await sender
       .sendInvite(delivery)
       .catch((error: unknown): SendOutcome => ({ status: 'retry', reason: String(error) }));
     switch (invite.status) {
       case 'sent':
-        await db.update(people).set({ invitedAt: now() }).where(eq(people.id, delivery.personId));
+        await noteInvited(db, delivery.personId, now());
         log.info('outbox.invited');
         return { status: 'sent' };
       case 'retry':
@@ -280,15 +276,6 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   const api: Outbox = {
-    async enqueue(tx, personId, channel, payloads) {
-      if (payloads.length === 0) return [];
-      const rows = await tx
-        .insert(outbox)
-        .values(payloads.map((payload) => ({ personId, channel, payload, nextAttemptAt: now() })))
-        .returning({ id: outbox.id });
-      return rows.map((r) => r.id);
-    },
-
     async deliver(maxRounds = 100) {
       const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, held: 0 };
       for (let round = 0; round < maxRounds; round++) {
@@ -313,13 +300,6 @@ export function createOutbox(options: OutboxOptions): Outbox {
         }
       })();
       return running;
-    },
-
-    async release(tx, personId) {
-      await tx
-        .update(outbox)
-        .set({ status: 'pending', nextAttemptAt: now() })
-        .where(and(eq(outbox.personId, personId), eq(outbox.status, 'held')));
     },
 
     async holdByExternalId(channel, externalId, reason) {

@@ -1,4 +1,4 @@
-import type { ChannelName, OutboxPayload } from '../conversation/messages.js';
+import type { ChannelName, OutboxPayload } from '../core/messages.js';
 
 /** One outbox row handed to a channel sender. */
 export interface Delivery {

@@ -12,7 +12,8 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { ChannelName, InboundMessage, LocaleCode, OutboxPayload } from '../conversation/messages.js';
+import type { ChannelName, InboundMessage, OutboxPayload } from '../core/messages.js';
+import type { LocaleCode } from '../core/locales.js';
 
 /**
  * The Relais schema. Migrations in `drizzle/` are generated from this file by `npm run db:generate`

@@ -1,5 +1,5 @@
 import { createApp, type AppDeps, type RelaisApp } from '../../src/app.js';
-import { parseConfig, type Config } from '../../src/config.js';
+import { parseConfig, type Config } from '../../src/config/config.js';
 import { loadContent } from '../../src/content/index.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import type { Db } from '../../src/storage/database.js';

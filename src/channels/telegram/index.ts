@@ -1,27 +1,95 @@
-/** The Telegram channel: grammY webhook and long polling, neutral messages in, outbox rows out. */
-export {
-  ALLOWED_UPDATES,
-  createTelegramChannel,
-  type TelegramChannel,
-  type TelegramChannelOptions,
-} from './telegram-channel.js';
-export {
-  renderTelegram,
-  splitText,
-  layoutRows,
-  choicesKeyboard,
-  TelegramRenderError,
-  TELEGRAM_TEXT_LIMIT,
-  type TelegramPart,
-} from './render.js';
+import { Bot } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import { Hono } from 'hono';
+import type { TelegramConfig } from '../../config/config.js';
+import type { Logger } from '../../logger.js';
+import type { Channel, ChannelCore } from '../channel.js';
+import { recordReceived, webhookHandler } from '../webhook.js';
+import { createTelegramSender } from './sender.js';
+import { ALLOWED_UPDATES, createUpdateReceiver, telegramWebhook, type VolunteerChatHandler } from './webhook.js';
+
+/**
+ * The Telegram channel. grammY is the Bot API client (the sender, the chores) and runs long polling;
+ * the webhook goes through the shared pipeline, which checks the secret before anything else — so a
+ * forged request never makes us call Telegram, not even `getMe`.
+ */
+
+export interface TelegramChannelOptions {
+  /** The bot's identity, when already known: then `getMe` is never called. */
+  botInfo?: UserFromGetMe;
+  now?: () => Date;
+  logger?: Logger;
+  /** Updates from `config.volunteerChatId` (the handoff work plugs in here); ignored when absent. */
+  onVolunteerChatUpdate?: VolunteerChatHandler;
+}
+
+/** The Telegram channel, plus what long polling needs (`npm run dev:telegram`). */
+export interface TelegramChannel extends Channel {
+  name: 'telegram';
+  /** The grammY bot: its `api` is the client the sender uses. */
+  bot: Bot;
+  /**
+   * Receives updates by long polling instead of the webhook, through the same receiver (local
+   * development without a public URL). Deletes the webhook first, as Telegram requires.
+   * Resolves when `stopPolling()` is called.
+   */
+  startPolling(options?: { dropPendingUpdates?: boolean; onStart?: (me: UserFromGetMe) => void }): Promise<void>;
+  stopPolling(): Promise<void>;
+}
+
+export function createTelegramChannel(
+  config: TelegramConfig,
+  core: ChannelCore,
+  options: TelegramChannelOptions = {},
+): TelegramChannel {
+  const logger = (options.logger ?? core.logger).child({ channel: 'telegram' });
+  const bot = new Bot(config.botToken, {
+    client: { apiRoot: config.apiRoot },
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+  });
+  const receive = createUpdateReceiver({
+    core,
+    api: bot.api,
+    logger,
+    now: options.now ?? (() => new Date()),
+    ...(config.volunteerChatId ? { volunteerChatId: config.volunteerChatId } : {}),
+    ...(options.onVolunteerChatUpdate ? { onVolunteerChatUpdate: options.onVolunteerChatUpdate } : {}),
+  });
+
+  // Long polling: nobody to answer first, so the work runs now, in order.
+  bot.use(async (ctx) => {
+    const work = await recordReceived(core, await receive(ctx.update));
+    await work();
+  });
+
+  const routes = new Hono();
+  routes.post('/', webhookHandler(telegramWebhook(config.webhookSecret, receive), core));
+
+  let polling = false;
+  return {
+    name: 'telegram',
+    mount: '/webhooks/telegram',
+    routes,
+    sender: createTelegramSender(bot.api, { logger }),
+    bot,
+    async startPolling(pollingOptions = {}) {
+      polling = true;
+      bot.catch((error) => logger.error('telegram.polling_update_failed', { error: error.error }));
+      await bot.start({
+        allowed_updates: ALLOWED_UPDATES,
+        drop_pending_updates: pollingOptions.dropPendingUpdates ?? false,
+        ...(pollingOptions.onStart ? { onStart: pollingOptions.onStart } : {}),
+      });
+    },
+    async stopPolling() {
+      if (polling) await bot.stop();
+      polling = false;
+    },
+  };
+}
+
+export { ALLOWED_UPDATES, type VolunteerChatHandler } from './webhook.js';
+export { renderTelegram, layoutRows, choicesKeyboard, TelegramRenderError, type TelegramPart } from './render.js';
 export { createTelegramSender, sendOutcomeForError, type TelegramSenderOptions } from './sender.js';
-export {
-  toInbound,
-  encodeChoiceData,
-  decodeChoiceData,
-  CallbackDataTooLongError,
-  CALLBACK_DATA_MAX_BYTES,
-  CHOICE_DATA_PREFIX,
-} from './to-inbound.js';
-export type { VolunteerChatHandler } from './updates.js';
+export { toInbound, encodeChoiceData, decodeChoiceData, CallbackDataTooLongError } from './to-inbound.js';
 export { setTelegramWebhook, describeWebhookInfo, TELEGRAM_WEBHOOK_PATH, type SetWebhookOptions } from './webhook-setup.js';

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Choice, OutboxPayload } from '../../conversation/messages.js';
+import type { Choice, OutboxPayload } from '../../core/messages.js';
 import { CallbackDataTooLongError } from './to-inbound.js';
-import { layoutRows, renderTelegram, splitText, TELEGRAM_TEXT_LIMIT, TelegramRenderError } from './render.js';
+import { PLATFORM_LIMITS } from '../../core/limits.js';
+import { layoutRows, renderTelegram, TelegramRenderError } from './render.js';
+
+const TELEGRAM_TEXT_LIMIT = PLATFORM_LIMITS.telegram.text;
 
 const text = (t: string, direction: 'ltr' | 'rtl' = 'ltr'): OutboxPayload => ({
   message: { kind: 'text', text: t },
@@ -127,34 +130,5 @@ describe('renderTelegram', () => {
     expect(parts.map((p) => p.text).join('\n\n')).toBe(body);
     expect(parts[0]).not.toHaveProperty('reply_markup');
     expect(parts[1]?.reply_markup?.inline_keyboard).toEqual([[{ text: 'Menu', callback_data: 'c:menu' }]]);
-  });
-});
-
-describe('splitText', () => {
-  it('keeps text within the limit as one part', () => {
-    expect(splitText('a\n\nb', 10)).toEqual(['a\n\nb']);
-  });
-
-  it('prefers a paragraph break, then a line break, then a space', () => {
-    expect(splitText('aaaa bbbb\ncccc\n\ndddd', 16)).toEqual(['aaaa bbbb\ncccc', 'dddd']);
-    expect(splitText('aaaa bbbb\ncccc dddd', 16)).toEqual(['aaaa bbbb', 'cccc dddd']);
-    expect(splitText('aaaa bbbb cccc dddd', 16)).toEqual(['aaaa bbbb cccc', 'dddd']);
-  });
-
-  it('cuts inside a word only when a word is longer than the limit, never inside an emoji', () => {
-    expect(splitText('x'.repeat(25), 10)).toEqual(['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)]);
-    const emoji = '🙂'.repeat(6); // 12 code units
-    const parts = splitText(emoji, 5);
-    expect(parts.join('')).toBe(emoji);
-    for (const part of parts) expect(part.length).toBeLessThanOrEqual(5);
-    for (const part of parts) expect(part).toMatch(/^(🙂)+$/u);
-  });
-
-  it('splits a very long message into parts that all fit, losing no word', () => {
-    const words = Array.from({ length: 3000 }, (_, i) => `mot${i}`);
-    const parts = splitText(words.join(' '));
-    expect(parts.length).toBeGreaterThan(4);
-    for (const part of parts) expect(part.length).toBeLessThanOrEqual(TELEGRAM_TEXT_LIMIT);
-    expect(parts.join(' ').split(' ')).toEqual(words);
   });
 });

@@ -1,6 +1,8 @@
 import { InlineKeyboard } from 'grammy';
 import type { InlineKeyboardMarkup, ParseMode } from 'grammy/types';
-import type { Choice, OutboxPayload } from '../../conversation/messages.js';
+import { PLATFORM_LIMITS, utf16Length } from '../../core/limits.js';
+import type { Choice, OutboxPayload } from '../../core/messages.js';
+import { splitText } from '../split-text.js';
 import { encodeChoiceData } from './to-inbound.js';
 
 /**
@@ -12,8 +14,6 @@ import { encodeChoiceData } from './to-inbound.js';
  * mistaken for markup, in any script. Telegram still links URLs and phone numbers by itself.
  */
 
-/** Telegram's limit for one message's text. */
-export const TELEGRAM_TEXT_LIMIT = 4096;
 
 /** One `sendMessage` call. */
 export interface TelegramPart {
@@ -40,7 +40,7 @@ export function renderTelegram(payload: OutboxPayload): TelegramPart[] {
   const text = message.kind === 'choices' ? withDescriptions(message.text, message.choices) : message.text;
   if (text.trim() === '') throw new TelegramRenderError('the message text is empty');
 
-  const parts: TelegramPart[] = splitText(text, TELEGRAM_TEXT_LIMIT).map((chunk) => ({ text: chunk }));
+  const parts: TelegramPart[] = splitText(text, PLATFORM_LIMITS.telegram.text, utf16Length).map((chunk) => ({ text: chunk }));
   if (message.kind === 'choices' && message.choices.length > 0) {
     parts[parts.length - 1]!.reply_markup = choicesKeyboard(message.choices);
   }
@@ -106,38 +106,4 @@ function graphemeCount(text: string): number {
   let count = 0;
   for (const _ of segmenter.segment(text.replace(BIDI_CONTROLS, ''))) count++;
   return count;
-}
-
-/**
- * Splits text into chunks of at most `limit` UTF-16 code units (what Telegram counts), cutting at
- * the last paragraph break, else the last line break, else the last space, and only as a last
- * resort inside a word (never inside a surrogate pair). A break too close to the start of a chunk
- * is skipped so a long paragraph is not sent as a sliver.
- */
-export function splitText(text: string, limit: number = TELEGRAM_TEXT_LIMIT): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > limit) {
-    const cut = cutPoint(rest, limit);
-    const head = rest.slice(0, cut).trimEnd();
-    if (head !== '') parts.push(head);
-    rest = rest.slice(cut).replace(/^\s+/, '');
-  }
-  if (rest.trim() !== '') parts.push(rest);
-  return parts;
-}
-
-function cutPoint(text: string, limit: number): number {
-  const window = text.slice(0, limit + 1);
-  const floor = Math.floor(limit / 4);
-  for (const separator of [/\n[ \t]*\n/g, /\n/g, /\s/g]) {
-    let best = -1;
-    for (const match of window.matchAll(separator)) {
-      if (match.index! > floor && match.index! <= limit) best = match.index!;
-    }
-    if (best > 0) return best;
-  }
-  // One word longer than a quarter of a message: cut it, but not between two halves of an emoji.
-  const code = text.charCodeAt(limit - 1);
-  return code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit;
 }

@@ -1,7 +1,7 @@
 import { Api } from 'grammy';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { failures, startFakeTelegramApi, type FakeTelegramApi } from '../../../test/support/fake-telegram-api.js';
-import type { OutboxPayload } from '../../conversation/messages.js';
+import type { OutboxPayload } from '../../core/messages.js';
 import type { Delivery } from '../../outbox/sender.js';
 import { createTelegramSender } from './sender.js';
 

@@ -1,6 +1,7 @@
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Logger } from '../../logger.js';
 import type { ChannelSender, Delivery, SendOutcome } from '../../outbox/sender.js';
+import { sendParts } from '../send-parts.js';
 import { renderTelegram, TelegramRenderError } from './render.js';
 import { CallbackDataTooLongError } from './to-inbound.js';
 
@@ -28,34 +29,30 @@ export function createTelegramSender(api: Api, options: TelegramSenderOptions = 
         throw error;
       }
 
-      // Parts an earlier attempt delivered are not sent again (the outbox keeps them on the row).
-      const sent = [...delivery.deliveredParts];
-      for (let index = sent.length; index < parts.length; index++) {
-        const part = parts[index]!;
-        try {
+      return sendParts(
+        parts,
+        delivery.deliveredParts,
+        async (part) => {
           const message = await api.sendMessage(delivery.personKey, part.text, {
             ...(part.reply_markup ? { reply_markup: part.reply_markup } : {}),
             ...(part.parse_mode ? { parse_mode: part.parse_mode } : {}),
             link_preview_options: { is_disabled: true },
           });
-          sent.push(String(message.message_id));
-        } catch (error) {
+          return String(message.message_id);
+        },
+        (error) => {
           const outcome = sendOutcomeForError(error);
-          if (outcome.status === 'sent') {
-            continue;
-          }
+          if (outcome.status === 'sent') return { status: 'skip' };
           logger?.warn('telegram.send_failed', {
             outbox: delivery.id,
             person: logger?.hash(delivery.personKey),
-            part: index + 1,
             parts: parts.length,
             outcome: outcome.status,
             reason: outcome.reason,
           });
-          return sent.length > 0 ? { ...outcome, deliveredParts: sent } : outcome;
-        }
-      }
-      return { status: 'sent', externalIds: sent };
+          return outcome;
+        },
+      );
     },
   };
 }

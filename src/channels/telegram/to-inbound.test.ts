@@ -9,7 +9,12 @@ import {
 } from './to-inbound.js';
 
 const at = new Date('2026-11-28T08:00:00Z');
-const inbound = (update: unknown) => toInbound(update as Update, at);
+/** The neutral message, or `null` when the update is skipped (each skip carries a reason). */
+const inbound = (update: unknown) => {
+  const result = toInbound(update as Update, at);
+  if (result.status === 'skipped') expect(result.reason).not.toBe('');
+  return result.status === 'message' ? result.message : null;
+};
 
 describe('toInbound', () => {
   it('turns private text into text, with the language hint and the ids as strings', () => {
@@ -112,6 +117,10 @@ describe('toInbound', () => {
 
   it('ignores groups, supergroups, channels, edits, membership changes and service messages', () => {
     expect(inbound(u.groupText(30, -1001234567890, 7, 'hello', 'supergroup'))).toBeNull();
+    expect(toInbound(u.groupText(30, -1001234567890, 7, 'hello', 'supergroup') as Update, at)).toEqual({
+      status: 'skipped',
+      reason: 'a message in a supergroup chat',
+    });
     expect(inbound(u.groupText(31, -4567, 7, '/start', 'group'))).toBeNull();
     expect(inbound(u.channelPost(32, -1009876, 'news'))).toBeNull();
     expect(inbound(u.myChatMember(33, 7, 'kicked'))).toBeNull();

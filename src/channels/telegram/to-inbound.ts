@@ -1,5 +1,6 @@
 import type { Message, Update } from 'grammy/types';
-import type { CommandName, InboundBody, InboundMessage, UnsupportedKind } from '../../conversation/messages.js';
+import type { CommandName, InboundBody, InboundMessage, UnsupportedKind } from '../../core/messages.js';
+import type { ToInboundResult } from '../channel.js';
 
 /**
  * Telegram → neutral messages. Pure: no network, no clock unless given, no grammY context.
@@ -69,32 +70,33 @@ const DEEP_LINK_PAYLOAD = /^[A-Za-z0-9_-]{1,64}$/;
 const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?:\s+([\s\S]*))?$/;
 
 /**
- * Turns one Telegram update into a neutral message, or `null` when Relais does not answer it
- * (groups, channels, edits, membership changes, service messages, inline queries…).
+ * Turns one Telegram update into a neutral message, or says why Relais does not answer it (groups,
+ * channels, edits, membership changes, service messages, inline queries…).
  * `receivedAt` is when we got it (the caller's clock), so the function stays pure.
  */
-export function toInbound(update: Update, receivedAt: Date = new Date()): InboundMessage | null {
+export function toInbound(update: Update, receivedAt: Date = new Date()): ToInboundResult {
   const base = { channel: 'telegram' as const, externalId: String(update.update_id), receivedAt };
+  const message = (m: InboundMessage): ToInboundResult => ({ status: 'message', message: m });
 
   if (update.message) {
-    const message = update.message;
-    if (message.chat.type !== 'private') return null;
-    const body = messageBody(message);
-    if (!body) return null;
-    return { ...base, personKey: String(message.chat.id), ...hints(message.from?.language_code), body };
+    const sent = update.message;
+    if (sent.chat.type !== 'private') return { status: 'skipped', reason: `a message in a ${sent.chat.type} chat` };
+    const body = messageBody(sent);
+    if (!body) return { status: 'skipped', reason: 'a service message or an empty text' };
+    return message({ ...base, personKey: String(sent.chat.id), ...hints(sent.from?.language_code), body });
   }
 
   if (update.callback_query) {
     const query = update.callback_query;
-    // A button under a message in a group (the volunteers' group later) is not a person's choice.
-    if (query.message && query.message.chat.type !== 'private') return null;
+    // A button under a message in a group (the volunteers' group) is not a person's choice.
+    if (query.message && query.message.chat.type !== 'private') return { status: 'skipped', reason: 'a tap in a group' };
     const id = decodeChoiceData(query.data);
-    if (id === null) return null;
+    if (id === null) return { status: 'skipped', reason: 'a button that is not one of ours' };
     const personKey = String(query.message?.chat.id ?? query.from.id);
-    return { ...base, personKey, ...hints(query.from.language_code), body: { kind: 'choice', id } };
+    return message({ ...base, personKey, ...hints(query.from.language_code), body: { kind: 'choice', id } });
   }
 
-  return null;
+  return { status: 'skipped', reason: 'not a message or a tap' };
 }
 
 function hints(languageCode: string | undefined): Pick<InboundMessage, 'hints'> {

@@ -1,6 +1,6 @@
 import type { Api } from 'grammy';
 import type { WebhookInfo } from 'grammy/types';
-import { ALLOWED_UPDATES } from './telegram-channel.js';
+import { ALLOWED_UPDATES } from './webhook.js';
 
 /** The route the app serves Telegram on (see DESIGN.md, external contract). */
 export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { codePointLength, PLATFORM_LIMITS } from '../../core/limits.js';
 
 /**
  * A small typed client for the few WhatsApp Cloud API calls Relais makes, all of them
@@ -10,38 +11,14 @@ import { z } from 'zod';
  * Why not an SDK: see DESIGN.md ("Why no WhatsApp SDK").
  */
 
-// ---------------------------------------------------------------------------------------------
-// Limits (Meta's documentation; DESIGN.md "Platform limits"). Lengths are counted in code points.
-// ---------------------------------------------------------------------------------------------
-
-export const WHATSAPP_LIMITS = {
-  textBody: 4096,
-  interactiveBody: 1024,
-  footer: 60,
-  buttons: 3,
-  buttonTitle: 20,
-  buttonId: 256,
-  listButton: 20,
-  listRows: 10,
-  listSections: 10,
-  rowTitle: 24,
-  rowDescription: 72,
-  rowId: 200,
-  sectionTitle: 24,
-} as const;
-
-/** Length as WhatsApp counts it: characters (code points), so an emoji or an Arabic letter is one. */
-export function whatsappLength(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
+/** Meta's limits (one table for every channel in `core/limits.ts`). Lengths are counted in code points. */
+const WHATSAPP_LIMITS = PLATFORM_LIMITS.whatsapp;
 
 const limited = (max: number, what: string) =>
   z
     .string()
     .refine((s) => s.trim().length > 0, `${what} must not be empty`)
-    .refine((s) => whatsappLength(s) <= max, `${what} must be at most ${max} characters`);
+    .refine((s) => codePointLength(s) <= max, `${what} must be at most ${max} characters`);
 
 // ---------------------------------------------------------------------------------------------
 // Outgoing message content (what the renderer produces) and full request bodies.

@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { LOCALES, type Choice, type OutboxPayload } from '../../conversation/messages.js';
-import { WHATSAPP_LIMITS, whatsappLength, type WhatsAppMessageContent } from './client.js';
-import { renderWhatsApp, splitText } from './render.js';
-import { LIST_WORDS } from './words.js';
+import { type Choice, type OutboxPayload } from '../../core/messages.js';
+import { codePointLength, PLATFORM_LIMITS } from '../../core/limits.js';
+import { loadContent } from '../../content/index.js';
+import { splitText } from '../split-text.js';
+import type { WhatsAppMessageContent } from './client.js';
+import { renderWhatsApp as render, type ListWords } from './render.js';
+
+const content = loadContent();
+/** The list words the app gives the renderer: the content's own, translated with the rest. */
+const listWords: ListWords = (locale) => ({ button: content.text(locale, 'list.button'), section: content.text(locale, 'list.section') });
+const renderWhatsApp = (payload: OutboxPayload, words: ListWords = listWords) => render(payload, words);
 
 const fr = (message: OutboxPayload['message']): OutboxPayload => ({ message, locale: 'fr', direction: 'ltr' });
 const ar = (message: OutboxPayload['message']): OutboxPayload => ({ message, locale: 'ar', direction: 'rtl' });
 const choices = (n: number, label = (i: number) => `Option ${i}`): Choice[] =>
   Array.from({ length: n }, (_, i) => ({ id: `c${i}`, label: label(i) }));
 
-function ok(result: ReturnType<typeof renderWhatsApp>): WhatsAppMessageContent[] {
+function ok(result: ReturnType<typeof render>): WhatsAppMessageContent[] {
   if (result.status !== 'ok') throw new Error(result.reason);
   return result.messages;
 }
@@ -29,7 +36,7 @@ describe('renderWhatsApp', () => {
     const messages = ok(renderWhatsApp(fr({ kind: 'text', text })));
     expect(messages.length).toBeGreaterThanOrEqual(3);
     const bodies = messages.map((m) => (m.type === 'text' ? m.text.body : ''));
-    for (const body of bodies) expect(whatsappLength(body)).toBeLessThanOrEqual(4096);
+    for (const body of bodies) expect(codePointLength(body)).toBeLessThanOrEqual(4096);
     // Cut only between paragraphs: every chunk is whole paragraphs, and together they are the text.
     expect(bodies.join('\n\n')).toBe(text);
     for (const body of bodies) expect(body.startsWith('Paragraphe')).toBe(true);
@@ -37,12 +44,12 @@ describe('renderWhatsApp', () => {
 
   it('splits a single huge paragraph at lines, then words', () => {
     const words = Array.from({ length: 2000 }, (_, i) => `mot${i}`).join(' ');
-    const chunks = splitText(words, 4096);
+    const chunks = splitText(words, 4096, codePointLength);
     expect(chunks.length).toBeGreaterThan(1);
-    for (const c of chunks) expect(whatsappLength(c)).toBeLessThanOrEqual(4096);
+    for (const c of chunks) expect(codePointLength(c)).toBeLessThanOrEqual(4096);
     expect(chunks.join(' ')).toBe(words);
-    expect(splitText('a'.repeat(10), 4)).toEqual(['aaaa', 'aaaa', 'aa']);
-    expect(splitText('   ', 10)).toEqual([]);
+    expect(splitText('a'.repeat(10), 4, codePointLength)).toEqual(['aaaa', 'aaaa', 'aa']);
+    expect(splitText('   ', 10, codePointLength)).toEqual([]);
   });
 
   it('uses reply buttons for 1 to 3 choices', () => {
@@ -60,9 +67,9 @@ describe('renderWhatsApp', () => {
         renderWhatsApp(fr({ kind: 'choices', text: 'Choisissez', choices: choices(n).map((c) => ({ ...c, description: 'Détail' })) })),
       );
       if (message?.type !== 'interactive' || message.interactive.type !== 'list') throw new Error('not a list');
-      expect(message.interactive.action.button).toBe('Choisir');
+      expect(message.interactive.action.button).toBe(content.text('fr', 'list.button'));
       expect(message.interactive.action.sections).toHaveLength(1);
-      expect(message.interactive.action.sections[0]!.title).toBe('Options');
+      expect(message.interactive.action.sections[0]!.title).toBe(content.text('fr', 'list.section'));
       expect(message.interactive.action.sections[0]!.rows).toHaveLength(n);
       expect(message.interactive.action.sections[0]!.rows[0]).toEqual({ id: 'c0', title: 'Option 0', description: 'Détail' });
     }
@@ -79,7 +86,7 @@ describe('renderWhatsApp', () => {
     const [message] = ok(renderWhatsApp(ar({ kind: 'choices', text, choices: choices(4, (i) => labels[i]!) })));
     if (message?.type !== 'interactive' || message.interactive.type !== 'list') throw new Error('not a list');
     expect(message.interactive.body.text).toBe(text);
-    expect(message.interactive.action.button).toBe(LIST_WORDS.ar.button);
+    expect(message.interactive.action.button).toBe(content.text('ar', 'list.button'));
     expect(message.interactive.action.sections[0]!.rows.map((r) => r.title)).toEqual(labels);
   });
 
@@ -121,16 +128,5 @@ describe('renderWhatsApp', () => {
     expect(
       renderWhatsApp(fr({ kind: 'choices', text: 'Q', choices: choices(4, () => '').map((c, i) => ({ ...c, label: `${i}`.repeat(24), description: 'd'.repeat(72) })) })).status,
     ).toBe('ok');
-  });
-});
-
-describe('LIST_WORDS', () => {
-  it('has every locale, within the list button (20) and section title (24) limits', () => {
-    for (const locale of LOCALES) {
-      const words = LIST_WORDS[locale];
-      expect(whatsappLength(words.button)).toBeLessThanOrEqual(WHATSAPP_LIMITS.listButton);
-      expect(whatsappLength(words.section)).toBeLessThanOrEqual(WHATSAPP_LIMITS.sectionTitle);
-      expect(words.button.trim()).not.toBe('');
-    }
   });
 });

@@ -1,16 +1,15 @@
-import type { Choice, LocaleCode, OutboxPayload } from '../../conversation/messages.js';
-import {
-  WHATSAPP_LIMITS as L,
-  checkMessageContent,
-  whatsappLength,
-  type WhatsAppMessageContent,
-} from './client.js';
-import { LIST_WORDS } from './words.js';
+import { codePointLength, PLATFORM_LIMITS } from '../../core/limits.js';
+import type { LocaleCode } from '../../core/locales.js';
+import type { Choice, OutboxPayload } from '../../core/messages.js';
+import { splitText } from '../split-text.js';
+import { checkMessageContent, type WhatsAppMessageContent } from './client.js';
+
+const L = PLATFORM_LIMITS.whatsapp;
 
 /**
  * Turns a neutral outbox payload into WhatsApp message bodies, within WhatsApp's limits:
  * - text longer than 4096 characters is split at paragraph boundaries (then lines, then words);
- * - 1–3 choices become reply buttons, 4–10 a list (button text and section title from `LIST_WORDS`);
+ * - 1–3 choices become reply buttons, 4–10 a list (button text and section title from the content);
  * - an interactive body holds at most 1024 characters: earlier paragraphs go out first as text
  *   messages and the last ones ride with the buttons — split, never cut.
  * A label that does not fit is not truncated: the result is `invalid` with a reason the outbox keeps
@@ -24,15 +23,12 @@ export type RenderResult =
 /** The words of a list in a locale: its button ("Choose") and its section title ("Options"). */
 export type ListWords = (locale: LocaleCode) => { button: string; section: string };
 
-/** The built-in table; the app may pass the content's own words instead (`list.button`, `list.section`). */
-export const defaultListWords: ListWords = (locale) => LIST_WORDS[locale] ?? LIST_WORDS.en;
-
-export function renderWhatsApp(payload: OutboxPayload, listWords: ListWords = defaultListWords): RenderResult {
+export function renderWhatsApp(payload: OutboxPayload, listWords: ListWords): RenderResult {
   const { message } = payload;
   const drafts: unknown[] = [];
 
   if (message.kind === 'text' || message.choices.length === 0) {
-    const chunks = splitText(message.text, L.textBody);
+    const chunks = splitText(message.text, L.textBody, codePointLength);
     if (chunks.length === 0) return invalid('the message has no text');
     for (const chunk of chunks) drafts.push({ type: 'text', text: { body: chunk } });
   } else {
@@ -97,14 +93,14 @@ function checkChoices(choices: Choice[], as: 'button' | 'row'): string | undefin
   const where = as === 'button' ? 'reply buttons' : 'list rows';
   for (const c of choices) {
     if (!c.id.trim()) return 'a choice has an empty id';
-    if (whatsappLength(c.id) > idMax) return `choice "${c.id}": its id is longer than ${idMax} characters`;
+    if (codePointLength(c.id) > idMax) return `choice "${c.id}": its id is longer than ${idMax} characters`;
     if (!c.label.trim()) return `choice "${c.id}" has an empty label`;
-    const n = whatsappLength(c.label);
+    const n = codePointLength(c.label);
     if (n > titleMax) {
       return `choice "${c.id}": label is ${n} characters, WhatsApp ${where} allow ${titleMax} (content:check should catch this)`;
     }
-    if (as === 'row' && c.description && whatsappLength(c.description) > L.rowDescription) {
-      return `choice "${c.id}": description is ${whatsappLength(c.description)} characters, WhatsApp allows ${L.rowDescription}`;
+    if (as === 'row' && c.description && codePointLength(c.description) > L.rowDescription) {
+      return `choice "${c.id}": description is ${codePointLength(c.description)} characters, WhatsApp allows ${L.rowDescription}`;
     }
   }
   if (new Set(choices.map((c) => c.id)).size !== choices.length) return 'two choices share an id';
@@ -115,60 +111,23 @@ function checkChoices(choices: Choice[], as: 'button' | 'row'): string | undefin
 }
 
 /**
- * The text of a message with choices: the last paragraphs (≤ 1024 characters) become the interactive
- * body; whatever comes before goes out first as text messages (each ≤ 4096).
+ * The text of a message with choices: the last whole paragraphs that fit (≤ 1024 characters) become
+ * the interactive body; whatever comes before goes out first as text messages (each ≤ 4096). Only a
+ * last paragraph too long on its own is split inside.
  */
 export function splitForInteractive(text: string): { leading: string[]; body: string | undefined } {
   const trimmed = text.trim();
-  if (whatsappLength(trimmed) <= L.interactiveBody) return { leading: [], body: trimmed || undefined };
-  const pieces = splitText(trimmed, L.interactiveBody);
-  const body = pieces[pieces.length - 1];
-  if (!body) return { leading: [], body: undefined };
-  const before = trimmed.slice(0, trimmed.lastIndexOf(body));
-  return { leading: splitText(before, L.textBody), body };
-}
-
-/**
- * Splits `text` into trimmed chunks of at most `max` characters, preferring paragraph breaks, then line
- * breaks, then spaces; only a single word longer than `max` is cut (between code points).
- */
-export function splitText(text: string, max: number): string[] {
-  const trimmed = text.trim();
-  if (!trimmed) return [];
-  if (whatsappLength(trimmed) <= max) return [trimmed];
-  for (const separator of ['\n\n', '\n', ' ']) {
-    const parts = trimmed.split(separator);
-    if (parts.length > 1) return pack(parts, separator, max);
+  if (codePointLength(trimmed) <= L.interactiveBody) return { leading: [], body: trimmed || undefined };
+  const paragraphs = trimmed.split(/\n[ \t]*\n/);
+  let taken = 0;
+  while (taken < paragraphs.length && codePointLength(paragraphs.slice(-(taken + 1)).join('\n\n')) <= L.interactiveBody) taken++;
+  if (taken === 0) {
+    const body = splitText(paragraphs.at(-1)!, L.interactiveBody, codePointLength).at(-1)!;
+    const before = trimmed.slice(0, trimmed.lastIndexOf(body));
+    return { leading: splitText(before, L.textBody, codePointLength), body };
   }
-  const points = [...trimmed];
-  const out: string[] = [];
-  for (let i = 0; i < points.length; i += max) out.push(points.slice(i, i + max).join(''));
-  return out;
-}
-
-function pack(parts: string[], separator: string, max: number): string[] {
-  const out: string[] = [];
-  let current = '';
-  const flush = () => {
-    const t = current.trim();
-    if (t) out.push(t);
-    current = '';
-  };
-  for (const part of parts) {
-    if (whatsappLength(part.trim()) > max) {
-      flush();
-      out.push(...splitText(part, max));
-      continue;
-    }
-    const candidate = current ? current + separator + part : part;
-    if (whatsappLength(candidate.trim()) <= max) current = candidate;
-    else {
-      flush();
-      current = part;
-    }
-  }
-  flush();
-  return out;
+  const before = paragraphs.slice(0, -taken).join('\n\n');
+  return { leading: splitText(before, L.textBody, codePointLength), body: paragraphs.slice(-taken).join('\n\n') };
 }
 
 function invalid(reason: string): RenderResult {

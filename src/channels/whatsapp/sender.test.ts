@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { failures, startFakeGraphApi, type FakeGraphApi } from '../../../test/support/fake-graph-api.js';
-import type { OutboxPayload } from '../../conversation/messages.js';
+import type { OutboxPayload } from '../../core/messages.js';
 import type { Delivery } from '../../outbox/sender.js';
 import { WhatsAppApiError, createWhatsAppClient } from './client.js';
 import { createWhatsAppSender, outcomeForError } from './sender.js';
@@ -31,7 +31,9 @@ function delivery(payload: Partial<OutboxPayload> & Pick<OutboxPayload, 'message
 
 function sender(reengageTemplate?: { name: string; languages: Record<string, string> }) {
   const client = createWhatsAppClient({ accessToken: 't', phoneNumberId: '42', apiBase: fake.url, graphVersion: 'v23.0' });
-  return createWhatsAppSender(client, reengageTemplate ? { reengageTemplate } : {}, { now: () => now });
+  return createWhatsAppSender(client, reengageTemplate ? { reengageTemplate } : {}, () => ({ button: 'Choisir', section: 'Options' }), {
+    now: () => now,
+  });
 }
 
 const hello = { message: { kind: 'text' as const, text: 'Bonjour' } };

@@ -1,6 +1,7 @@
-import type { WhatsAppConfig } from '../../config.js';
-import type { LocaleCode } from '../../conversation/messages.js';
+import type { WhatsAppConfig } from '../../config/config.js';
+import type { LocaleCode } from '../../core/locales.js';
 import type { ChannelSender, Delivery, SendOutcome } from '../../outbox/sender.js';
+import { sendParts } from '../send-parts.js';
 import {
   WhatsAppApiError,
   WhatsAppNetworkError,
@@ -39,8 +40,6 @@ export interface WhatsAppSenderOptions {
   now?: () => Date;
   /** Defaults to 24 h. */
   windowMs?: number;
-  /** The list button and section words per locale (default: `LIST_WORDS`). */
-  listWords?: ListWords;
 }
 
 /**
@@ -51,6 +50,8 @@ export interface WhatsAppSenderOptions {
 export function createWhatsAppSender(
   client: WhatsAppClient,
   config: Pick<WhatsAppConfig, 'reengageTemplate'>,
+  /** The list button and section words per locale (content: `list.button`, `list.section`). */
+  listWords: ListWords,
   options: WhatsAppSenderOptions = {},
 ): ChannelSender {
   const now = options.now ?? (() => new Date());
@@ -68,28 +69,16 @@ export function createWhatsAppSender(
             : 'the person has never written on WhatsApp: waiting for them to write',
         };
       }
-      const rendered = renderWhatsApp(delivery.payload, options.listWords);
+      const rendered = renderWhatsApp(delivery.payload, listWords);
       if (rendered.status === 'invalid') return { status: 'failed', reason: rendered.reason };
 
       const recipient = recipientFor(delivery.personKey);
-      // Parts an earlier attempt delivered are not sent again (the outbox keeps them on the row).
-      const externalIds = [...delivery.deliveredParts];
-      for (const content of rendered.messages.slice(externalIds.length)) {
-        try {
-          externalIds.push(...(await client.send(recipient, content)));
-        } catch (error) {
-          const outcome = outcomeForError(error, 'message');
-          if (externalIds.length > 0 && outcome.status !== 'retry' && outcome.status !== 'held') {
-            return {
-              ...outcome,
-              reason: `${outcome.reason} (after ${externalIds.length} of ${rendered.messages.length} parts were sent)`,
-              deliveredParts: externalIds,
-            };
-          }
-          return externalIds.length > 0 ? { ...outcome, deliveredParts: externalIds } : outcome;
-        }
-      }
-      return { status: 'sent', externalIds };
+      return sendParts(
+        rendered.messages,
+        delivery.deliveredParts,
+        async (content) => (await client.send(recipient, content))[0] ?? '',
+        (error) => outcomeForError(error, 'message'),
+      );
     },
 
     async sendInvite(delivery: Delivery): Promise<SendOutcome> {

@@ -1,4 +1,5 @@
-import type { InboundBody, InboundMessage, UnsupportedKind } from '../../conversation/messages.js';
+import type { InboundBody, UnsupportedKind } from '../../core/messages.js';
+import type { ToInboundResult } from '../channel.js';
 import type { WhatsAppContact, WhatsAppInboundMessage } from './webhook-payload.js';
 
 /**
@@ -11,10 +12,6 @@ import type { WhatsAppContact, WhatsAppInboundMessage } from './webhook-payload.
  * Returns a reason instead of a message for what is not a person writing to us: system notices
  * (number changed) and messages without any identity.
  */
-export type ToInboundResult =
-  | { status: 'message'; message: InboundMessage }
-  | { status: 'skipped'; reason: string };
-
 const MEDIA: Record<string, UnsupportedKind> = {
   image: 'image',
   audio: 'audio',

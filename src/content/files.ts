@@ -1,0 +1,34 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { LocaleCode } from '../core/locales.js';
+
+/**
+ * The content files on disk, for the command-line tools that change them (stamp, import). The bot
+ * itself never reads the disk: it imports the files (see `SHIPPED_FILES`), so Workers carry them.
+ */
+
+export const LOCALES_FOLDER = fileURLToPath(new URL('../../locales/', import.meta.url));
+
+const localePath = (locale: LocaleCode, folder = LOCALES_FOLDER) => `${folder.replace(/\/?$/, '/')}${locale}.json`;
+
+export async function readLocaleJson(locale: LocaleCode, folder?: string): Promise<Record<string, unknown>> {
+  return JSON.parse(await readFile(localePath(locale, folder), 'utf8')) as Record<string, unknown>;
+}
+
+/** Writes a locale file as the repository keeps it: two-space JSON, the translation records after the messages. */
+export async function writeLocaleJson(locale: LocaleCode, data: Record<string, unknown>, folder?: string): Promise<void> {
+  const { sources, reviews, ...rest } = data;
+  const ordered: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rest)) {
+    ordered[key] = value;
+    if (key === 'messages') {
+      if (sources && Object.keys(sources).length > 0) ordered.sources = sortKeys(sources as Record<string, unknown>);
+      if (reviews && Object.keys(reviews).length > 0) ordered.reviews = sortKeys(reviews as Record<string, unknown>);
+    }
+  }
+  await writeFile(localePath(locale, folder), JSON.stringify(ordered, null, 2));
+}
+
+function sortKeys(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}

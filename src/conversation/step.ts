@@ -1,0 +1,369 @@
+import type { Content } from '../content/index.js';
+import type { NavItem } from '../content/schema.js';
+import { choiceId, FIXED_SCREENS, topicChoices, unsupportedScreen, type ChoiceSpec } from '../content/screens.js';
+import { isLocale, LOCALES, type Direction, type LocaleCode } from '../core/locales.js';
+import { COMMANDS, type CommandName, type HandoffReason, type HandoffRequest, type InboundMessage, type OutboundMessage } from '../core/messages.js';
+import { guessLanguage } from './language.js';
+import { Reply, type EngineContext } from './replies.js';
+import { initialState, MAX_HISTORY, restoreState, type ConversationState } from './state.js';
+import {
+  answerOf,
+  choiceNumber,
+  commandOf,
+  isUrgent,
+  matchTopic,
+  parseStartPayload,
+  pickedLanguage,
+  said,
+  scriptMismatch,
+  type Said,
+} from './understanding.js';
+
+/**
+ * The conversation engine: `(state, inbound, content) → (state', outbound[])`. Pure and
+ * channel-neutral: no I/O, no clock (time comes in `ctx.now`), no platform. It runs on every
+ * webhook, so the content's indexes and formatters are built once, outside it.
+ */
+
+export interface StepResult {
+  state: ConversationState;
+  /** What to send the person, in order. */
+  outbound: OutboundMessage[];
+  /** The locale the outbound is written in. */
+  locale: LocaleCode;
+  direction: Direction;
+  /** Open (or bump) a case for a volunteer. */
+  handoff?: HandoffRequest;
+  /** The person just confirmed "delete my data": erase transcript, cases and events before storing `state`. */
+  erase: boolean;
+}
+
+/** The topic opened by the "about" command. */
+export const ABOUT_TOPIC = 'about';
+
+/** One step's inputs, the person's text normalised once. */
+interface Turn {
+  inbound: InboundMessage;
+  said: Said | undefined;
+}
+
+/** Applies one inbound message to a conversation. Never throws on anything a person can send. */
+export function step(state: ConversationState | null, inbound: InboundMessage, ctx: EngineContext): StepResult {
+  const s = restoreState(state);
+  const r = new Reply(ctx, s.locale ?? 'fr');
+  const turn: Turn = { inbound, said: said(inbound.body) };
+  // An offer of a volunteer only explains the handoff reason if taken up right away.
+  const offer = s.offer;
+  delete s.offer;
+
+  if (!s.locale) firstContact(s, turn, r);
+  else handle(s, turn, r, offer);
+
+  const done = { outbound: r.outbound, locale: r.locale, direction: r.direction(), ...(r.handoff ? { handoff: r.handoff } : {}) };
+  if (r.eraseRequested) return { ...done, state: initialState(), erase: true };
+  s.lastChoices = r.lastChoices ?? s.lastChoices;
+  return { ...done, state: s, erase: false };
+}
+
+// ——— first contact ———
+
+function firstContact(s: ConversationState, turn: Turn, r: Reply): void {
+  const { content } = r.ctx;
+  const body = turn.inbound.body;
+  const norm = turn.said?.norm;
+
+  // The person may be answering the picker we showed: a tap, a number, or a language's name.
+  const picked = pickedLanguage(s, body, turn.said, content);
+  if (picked) return chooseLanguage(s, picked, r);
+
+  const deepLink = body.kind === 'start' ? parseStartPayload(body.payload, content) : undefined;
+  const hit = norm === undefined ? undefined : matchTopic(norm, s, content);
+  const urgentNow = norm !== undefined && isUrgent(norm, content);
+  const guess = deepLink?.locale
+    ? ({ status: 'sure', locale: deepLink.locale, from: 'telegram' } as const)
+    : guessLanguage(turn.inbound.hints, turn.said?.text, content);
+
+  if (guess.status === 'ask') {
+    if (s.askedLanguage && turn.said) {
+      // Asked once already and the person kept typing: carry on in the likeliest language.
+      s.locale = guess.candidates[0]!;
+      r.locale = s.locale;
+      return handle(s, turn, r, undefined);
+    }
+    s.greeted = true;
+    s.askedLanguage = true;
+    r.locale = guess.candidates[0]!;
+    if (deepLink?.topic) s.pendingTopic = deepLink.topic;
+    else if (hit?.status === 'one') s.pendingTopic = hit.topic;
+    if (urgentNow) {
+      // A deadline in hours does not wait for the language question.
+      s.urgent = true;
+      r.text(guess.candidates.map((l) => content.text(l, 'urgent.detected')).join('\n'));
+      r.requestHandoff({ urgent: true, reason: 'urgent-deadline', ...(s.pendingTopic ? { topicId: s.pendingTopic } : {}) });
+    }
+    const order = [...guess.candidates, ...LOCALES.filter((l) => !guess.candidates.includes(l))];
+    // Written in each candidate language, since we do not know which one the person reads.
+    const ask = guess.candidates.map((l) => content.text(l, 'language.ask')).join('\n');
+    r.choices(ask, order.map((l) => languageChoice(l, content)));
+    return;
+  }
+
+  s.locale = guess.locale;
+  r.locale = guess.locale;
+  if (deepLink?.topic) {
+    // A deep link opens its topic at once, in the guessed language, with a way to change it.
+    draftNotice(s, r);
+    s.greeted = true;
+    return openTopic(s, deepLink.topic, r, { push: false });
+  }
+  // The first reply of a draft locale says so, right after the welcome (channels rely on the welcome coming first).
+  r.text(r.message('welcome'));
+  s.welcomed = true;
+  draftNotice(s, r);
+  const actionable =
+    body.kind === 'command' ||
+    body.kind === 'choice' ||
+    body.kind === 'unsupported' ||
+    (norm !== undefined && (urgentNow || hit?.status !== 'none' || commandOf(norm, guess.locale, content) !== undefined));
+  if (actionable && !(norm !== undefined && choiceNumber(norm) !== undefined)) {
+    // A question, a command or a deadline in the first message is answered now; the language
+    // stays unconfirmed, so topic screens offer to change it.
+    handle(s, turn, r, undefined);
+    s.greeted = true;
+    return;
+  }
+  s.greeted = true;
+  languagePicker(s, r);
+}
+
+// ——— every later message ———
+
+function handle(s: ConversationState, turn: Turn, r: Reply, offer: ConversationState['offer']): void {
+  const body = turn.inbound.body;
+  const locale = s.locale!;
+  r.locale = locale;
+
+  if (!s.languageConfirmed && turn.said && scriptMismatch(turn.said.text, locale)) {
+    // The guess was wrong (a French number writing in Arabic): guess again from the text.
+    delete s.locale;
+    return firstContact(s, turn, r);
+  }
+  // Carrying on in the guessed language confirms it.
+  if (!(body.kind === 'command' && body.command === 'language') && !(body.kind === 'choice' && body.id === 'nav:language')) {
+    if (s.greeted) s.languageConfirmed = true;
+  }
+
+  switch (body.kind) {
+    case 'start': {
+      const link = parseStartPayload(body.payload, r.ctx.content);
+      if (link?.locale && link.locale !== locale) {
+        if (link.topic) s.pendingTopic = link.topic;
+        return chooseLanguage(s, link.locale, r);
+      }
+      if (link?.topic) return openTopic(s, link.topic, r, { push: true });
+      r.text(r.message('welcome'));
+      return goHome(s, r);
+    }
+    case 'command':
+      return runCommand(s, body.command, r, offer);
+    case 'choice':
+      return handleChoice(s, body.id, r, offer);
+    case 'unsupported':
+      s.offer = 'unsupported-media';
+      s.onTopic = false;
+      return r.screen(unsupportedScreen(body.what));
+    case 'text':
+      return handleText(s, turn.said!, r, offer);
+  }
+}
+
+function handleText(s: ConversationState, { norm }: Said, r: Reply, offer: ConversationState['offer']): void {
+  const { content } = r.ctx;
+  const locale = s.locale!;
+  const n = choiceNumber(norm);
+
+  if (s.pendingErase) {
+    const answer = answerOf(norm, locale, content);
+    if (answer === 'yes') return confirmErase(s, r);
+    if (answer === 'no') return cancelErase(s, r);
+    if (n === undefined) s.pendingErase = false;
+  }
+  if (n !== undefined) {
+    if (n === 0) return runCommand(s, 'menu', r, offer);
+    const id = s.lastChoices[n - 1];
+    if (id) return handleChoice(s, id, r, offer);
+    return noMatch(s, r);
+  }
+  const command = commandOf(norm, locale, content);
+  if (command) return runCommand(s, command, r, offer);
+  const named = content.matchers.languageNames.get(norm);
+  if (named) return chooseLanguage(s, named, r);
+
+  const hit = matchTopic(norm, s, content);
+  if (isUrgent(norm, content)) return urgent(s, hit.status === 'one' ? hit.topic : undefined, r);
+  if (hit.status === 'one') return openTopic(s, hit.topic, r, { push: true });
+  if (hit.status === 'several') return didYouMean(s, hit.topics, r);
+  if (content.matchers.greetings.has(norm)) return goHome(s, r);
+  return noMatch(s, r);
+}
+
+function handleChoice(s: ConversationState, id: string, r: Reply, offer: ConversationState['offer']): void {
+  const { content } = r.ctx;
+  if (id.startsWith('t:')) {
+    const topic = id.slice(2);
+    if (content.topics.has(topic)) return openTopic(s, topic, r, { push: true });
+  } else if (id.startsWith('nav:')) {
+    const item = id.slice(4) as NavItem;
+    if ((COMMANDS as readonly string[]).includes(item)) return runCommand(s, item as CommandName, r, offer);
+  } else if (id.startsWith('lang:')) {
+    const code = id.slice(5);
+    if (isLocale(code)) return chooseLanguage(s, code, r);
+  } else if (id === choiceId.eraseYes) {
+    // Only a yes to a question we just asked erases: an old button from last week asks again.
+    if (s.pendingErase) return confirmErase(s, r);
+    return runCommand(s, 'erase', r, offer);
+  } else if (id === choiceId.eraseNo) {
+    return cancelErase(s, r);
+  }
+  // A button from older content, or a forged id: say so and show the menu.
+  s.onTopic = false;
+  r.screen(FIXED_SCREENS.stale);
+}
+
+function runCommand(s: ConversationState, command: CommandName, r: Reply, offer: ConversationState['offer']): void {
+  if (command !== 'erase') s.pendingErase = false;
+  switch (command) {
+    case 'menu':
+      return goHome(s, r);
+    case 'back':
+      return goBack(s, r);
+    case 'language':
+      return languagePicker(s, r);
+    case 'about':
+      return openTopic(s, r.ctx.content.topics.has(ABOUT_TOPIC) ? ABOUT_TOPIC : r.ctx.content.rootId, r, { push: true });
+    case 'volunteer':
+      return askVolunteer(s, offer ?? 'asked', r);
+    case 'erase':
+      s.pendingErase = true;
+      s.onTopic = false;
+      return r.screen(FIXED_SCREENS.eraseConfirm);
+  }
+}
+
+// ——— screens ———
+
+function openTopic(s: ConversationState, topicId: string, r: Reply, { push }: { push: boolean }): void {
+  const { content } = r.ctx;
+  const topic = content.topics.get(topicId);
+  if (!topic) return goHome(s, r);
+  if (push && s.topic && s.onTopic && s.topic !== topicId) {
+    s.history.push(s.topic);
+    if (s.history.length > MAX_HISTORY) s.history.splice(0, s.history.length - MAX_HISTORY);
+  }
+  if (topicId === content.rootId) s.history = [];
+  s.topic = topicId;
+  s.onTopic = true;
+  const choices = topicChoices(topic, content.parents.get(topicId), content.rootId, { offerLanguage: !s.languageConfirmed });
+  r.screen({ texts: topic.body.map((message) => ({ message })), choices }, topic.contacts ? r.contacts() : []);
+}
+
+function goHome(s: ConversationState, r: Reply): void {
+  s.history = [];
+  openTopic(s, r.ctx.content.rootId, r, { push: false });
+}
+
+function goBack(s: ConversationState, r: Reply): void {
+  const { content } = r.ctx;
+  if (!s.onTopic && s.topic) return openTopic(s, s.topic, r, { push: false });
+  const previous = s.history.pop() ?? (s.topic ? content.parents.get(s.topic) : undefined) ?? content.rootId;
+  openTopic(s, previous, r, { push: false });
+}
+
+function languagePicker(s: ConversationState, r: Reply): void {
+  const { content } = r.ctx;
+  s.onTopic = false;
+  const current = s.locale ?? r.locale;
+  const order = [current, ...LOCALES.filter((l) => l !== current)];
+  r.choices(content.text(current, 'language.ask'), order.map((l) => languageChoice(l, content)));
+}
+
+function chooseLanguage(s: ConversationState, locale: LocaleCode, r: Reply): void {
+  s.locale = locale;
+  s.languageConfirmed = true;
+  s.greeted = true;
+  r.locale = locale;
+  if (!s.welcomed) {
+    r.text(r.message('welcome'));
+    s.welcomed = true;
+  } else {
+    r.text(r.message('language.confirmed'));
+  }
+  draftNotice(s, r);
+  const next = s.pendingTopic ?? s.topic ?? r.ctx.content.rootId;
+  delete s.pendingTopic;
+  openTopic(s, next, r, { push: false });
+}
+
+function draftNotice(s: ConversationState, r: Reply): void {
+  const locale = s.locale!;
+  if (r.ctx.content.locales[locale].status !== 'draft' || s.draftNoticeFor === locale) return;
+  s.draftNoticeFor = locale;
+  r.text(r.message('draft.notice'));
+}
+
+function askVolunteer(s: ConversationState, reason: HandoffReason, r: Reply): void {
+  s.onTopic = false;
+  r.screen(FIXED_SCREENS.volunteer, r.contacts());
+  r.requestHandoff({ urgent: s.urgent, reason, ...(s.topic ? { topicId: s.topic } : {}) });
+}
+
+function urgent(s: ConversationState, topic: string | undefined, r: Reply): void {
+  s.urgent = true;
+  const topicId = topic ?? s.topic;
+  if (topic) {
+    // Say it is urgent and that a volunteer is alerted, then still answer what was asked.
+    r.text(r.message('urgent.detected'));
+    for (const c of r.contacts()) r.text(c);
+    r.requestHandoff({ urgent: true, reason: 'urgent-deadline', topicId: topic });
+    return openTopic(s, topic, r, { push: true });
+  }
+  s.onTopic = false;
+  r.screen(FIXED_SCREENS.urgent, r.contacts());
+  r.requestHandoff({ urgent: true, reason: 'urgent-deadline', ...(topicId ? { topicId } : {}) });
+}
+
+function noMatch(s: ConversationState, r: Reply): void {
+  s.offer = 'no-match';
+  s.onTopic = false;
+  r.screen(FIXED_SCREENS.noMatch);
+}
+
+function didYouMean(s: ConversationState, topics: string[], r: Reply): void {
+  const { content } = r.ctx;
+  s.onTopic = false;
+  const choices: ChoiceSpec[] = topics.map((t) => {
+    const branch = content.branches.get(t);
+    return {
+      id: choiceId.topic(t),
+      label: { message: `${t}.label` },
+      ...(branch && branch !== t ? { description: { message: `${branch}.label` } } : {}),
+    };
+  });
+  r.screen({ texts: FIXED_SCREENS.didYouMean.texts, choices: [...choices, ...FIXED_SCREENS.noMatch.choices] });
+}
+
+function confirmErase(s: ConversationState, r: Reply): void {
+  s.pendingErase = false;
+  r.screen(FIXED_SCREENS.eraseDone);
+  r.eraseRequested = true;
+}
+
+function cancelErase(s: ConversationState, r: Reply): void {
+  s.pendingErase = false;
+  s.onTopic = false;
+  r.screen(FIXED_SCREENS.eraseCancelled);
+}
+
+function languageChoice(locale: LocaleCode, content: Content): ChoiceSpec {
+  return { id: choiceId.language(locale), label: { literal: content.locales[locale].nativeName } };
+}

@@ -1,0 +1,40 @@
+import type { Context } from 'hono';
+import type { Logger } from '../logger.js';
+
+/**
+ * Work that runs after a response is sent. On Workers it is handed to `executionCtx.waitUntil` so the
+ * isolate stays alive for it; on Node it is tracked so that shutdown (and tests) can wait for it.
+ */
+export interface Background {
+  defer(c: Context | undefined, task: () => Promise<unknown>): void;
+  /** Resolves when every deferred task, including ones deferred meanwhile, has finished. */
+  drain(): Promise<void>;
+  readonly pending: number;
+}
+
+export function createBackground(logger: Logger): Background {
+  const running = new Set<Promise<unknown>>();
+  return {
+    defer(c, task) {
+      const promise = Promise.resolve()
+        .then(task)
+        .catch((error: unknown) => logger.error('background.failed', { error }))
+        .finally(() => running.delete(promise));
+      running.add(promise);
+      let ctx: { waitUntil(p: Promise<unknown>): void } | undefined;
+      try {
+        // Hono throws when there is no execution context (Node): then tracking is enough.
+        ctx = c?.executionCtx;
+      } catch {
+        ctx = undefined;
+      }
+      ctx?.waitUntil(promise);
+    },
+    async drain() {
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
+    get pending() {
+      return running.size;
+    },
+  };
+}
