@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LocaleCode } from '../core/locales.js';
 
@@ -7,7 +9,13 @@ import type { LocaleCode } from '../core/locales.js';
  * itself never reads the disk: it imports the files (see `SHIPPED_FILES`), so Workers carry them.
  */
 
-export const LOCALES_FOLDER = fileURLToPath(new URL('../../locales/', import.meta.url));
+/** `locales/` at the project's root, found upwards from this file (sources or compiled). */
+export const LOCALES_FOLDER = ((): string => {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'locales', 'topics.json'))) return join(dir, 'locales');
+    if (dirname(dir) === dir) return fileURLToPath(new URL('../../locales/', import.meta.url));
+  }
+})();
 
 const localePath = (locale: LocaleCode, folder = LOCALES_FOLDER) => `${folder.replace(/\/?$/, '/')}${locale}.json`;
 

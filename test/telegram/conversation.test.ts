@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { UserFromGetMe } from 'grammy/types';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { test } from '../support/fixtures.js';
 import type { TelegramChannel } from '../../src/channels/telegram/index.js';
 import { loadContent } from '../../src/content/index.js';
 import type { OutboxPayload } from '../../src/core/messages.js';
@@ -9,7 +10,6 @@ import { inboundEvents, outbox, people } from '../../src/storage/schema.js';
 import {
   FAKE_BOT_INFO,
   failures,
-  startFakeTelegramApi,
   telegramUpdates as u,
   type FakeTelegramApi,
   type SentMessage,
@@ -26,11 +26,9 @@ const content = loadContent();
 const ME = FAKE_BOT_INFO as UserFromGetMe;
 
 let fake: FakeTelegramApi;
-beforeAll(async () => {
-  fake = await startFakeTelegramApi();
+test.beforeEach(({ telegramApi }) => {
+  fake = telegramApi;
 });
-afterAll(() => fake.close());
-beforeEach(() => fake.reset());
 
 let updateIds = 700_000;
 const nextUpdateId = () => ++updateIds;
@@ -105,7 +103,7 @@ const topicTexts = (locale: LocaleCode, topicId: string) =>
   content.topics.get(topicId)!.body.map((id) => content.text(locale, id));
 
 describe('Telegram webhook, end to end', () => {
-  it.each([
+  test.each([
     ['fr', 810_001],
     ['en', 810_002],
     ['ar', 810_003],
@@ -140,7 +138,7 @@ describe('Telegram webhook, end to end', () => {
     expect(await h.count(inboundEvents)).toBe(1 + taps.length);
   });
 
-  it('opens the topic of a deep link at once, in the person’s language', async () => {
+  test('opens the topic of a deep link at once, in the person’s language', async () => {
     const h = await start();
     for (const [payload, chat] of [
       ['zone-attente', 820_001],
@@ -156,7 +154,7 @@ describe('Telegram webhook, end to end', () => {
     }
   });
 
-  it('answers a button it does not know, and records nothing for it', async () => {
+  test('answers a button it does not know, and records nothing for it', async () => {
     const h = await start();
     const update = u.callback(nextUpdateId(), 820_101, 'from-an-old-version');
     expect((await h.send(update)).status).toBe(200);
@@ -166,7 +164,7 @@ describe('Telegram webhook, end to end', () => {
     expect(fake.sent()).toEqual([]);
   });
 
-  it('sends no second reply to a duplicate update or a webhook retry', async () => {
+  test('sends no second reply to a duplicate update or a webhook retry', async () => {
     const h = await start();
     const chat = 830_001;
     const update = u.text(nextUpdateId(), chat, '/start zone-attente', 'fr');
@@ -183,7 +181,7 @@ describe('Telegram webhook, end to end', () => {
     expect(await h.count(inboundEvents)).toBe(1);
   });
 
-  it('refuses a forged request with 401 and changes nothing', async () => {
+  test('refuses a forged request with 401 and changes nothing', async () => {
     const h = await start();
     const update = u.text(nextUpdateId(), 840_001, '/start', 'fr');
     for (const secret of ['not-the-secret', `${SECRET}x`, '', null]) {
@@ -198,13 +196,13 @@ describe('Telegram webhook, end to end', () => {
     expect(fake.calls).toEqual([]);
   });
 
-  it('refuses a forged request on a cold start without asking Telegram who the bot is', async () => {
+  test('refuses a forged request on a cold start without asking Telegram who the bot is', async () => {
     const h = await start({ botInfo: false });
     expect((await h.post(u.text(nextUpdateId(), 840_002, '/start', 'fr'), 'forged')).status).toBe(401);
     expect(fake.calls).toEqual([]);
   });
 
-  it('answers a person without ever asking Telegram who the bot is', async () => {
+  test('answers a person without ever asking Telegram who the bot is', async () => {
     const h = await start({ botInfo: false });
     await h.send(u.text(nextUpdateId(), 896_001, '/start', 'fr'));
     await h.send(u.text(nextUpdateId(), 896_002, '/start', 'en'));
@@ -214,7 +212,7 @@ describe('Telegram webhook, end to end', () => {
     expect(h.sentTo(896_002).length).toBeGreaterThan(0);
   });
 
-  it('refuses a body that is not an update with 400', async () => {
+  test('refuses a body that is not an update with 400', async () => {
     const h = await start();
     expect((await h.post('{not json')).status).toBe(400);
     const noId = await h.post({ message: { text: 'hi' } });
@@ -223,7 +221,7 @@ describe('Telegram webhook, end to end', () => {
     expect(await h.count(inboundEvents)).toBe(0);
   });
 
-  it('honours 429 retry_after, then delivers everything in order', async () => {
+  test('honours 429 retry_after, then delivers everything in order', async () => {
     let clock = new Date('2026-11-28T08:00:00Z');
     const h = await start({ now: () => clock });
     const chat = 850_001;
@@ -248,7 +246,7 @@ describe('Telegram webhook, end to end', () => {
     expect(after.every((row) => row.status === 'sent' && row.externalIds?.length === 1)).toBe(true);
   });
 
-  it('stops writing to a person who blocked the bot (my_chat_member), and starts again when unblocked', async () => {
+  test('stops writing to a person who blocked the bot (my_chat_member), and starts again when unblocked', async () => {
     const h = await start();
     const chat = 860_001;
     await h.send(u.text(nextUpdateId(), chat, '/start zone-attente', 'fr'));
@@ -271,7 +269,7 @@ describe('Telegram webhook, end to end', () => {
     expect(h.sentTo(chat).length).toBeGreaterThan(before);
   });
 
-  it('marks a person unreachable when Telegram answers 403, and sends nothing more', async () => {
+  test('marks a person unreachable when Telegram answers 403, and sends nothing more', async () => {
     const h = await start();
     const chat = 860_002;
     fake.block(chat);
@@ -285,7 +283,7 @@ describe('Telegram webhook, end to end', () => {
     expect(fake.calls.filter((c) => c.method === 'sendMessage')).toHaveLength(1);
   });
 
-  it.each([
+  test.each([
     ['photo', 'image'],
     ['voice', 'audio'],
     ['sticker', 'sticker'],
@@ -303,7 +301,7 @@ describe('Telegram webhook, end to end', () => {
     expect(buttons(last(replies))).toContain('c:nav:volunteer');
   });
 
-  it('splits a long message at paragraphs, keyboard on the last part', async () => {
+  test('splits a long message at paragraphs, keyboard on the last part', async () => {
     const h = await start();
     const chat = 880_001;
     await h.send(u.text(nextUpdateId(), chat, '/start zone-attente', 'fr'));
@@ -335,7 +333,7 @@ describe('Telegram webhook, end to end', () => {
     expect(row?.externalIds).toEqual(parts.map((p) => String(p.messageId)));
   });
 
-  it('ignores groups and channels; hands the volunteers’ group to its handler', async () => {
+  test('ignores groups and channels; hands the volunteers’ group to its handler', async () => {
     const seen: number[] = [];
     const volunteers = -1001234567890;
     const h = await start({
@@ -357,7 +355,7 @@ describe('Telegram webhook, end to end', () => {
     expect(fake.calls).toEqual([]);
   });
 
-  it('answers a button tapped in a group, the volunteers’ included, without recording it', async () => {
+  test('answers a button tapped in a group, the volunteers’ included, without recording it', async () => {
     const volunteers = -1001234567890;
     const h = await start({ env: { TELEGRAM_VOLUNTEER_CHAT_ID: String(volunteers) } });
     for (const groupId of [volunteers, -100555]) {
@@ -370,7 +368,7 @@ describe('Telegram webhook, end to end', () => {
     expect(await h.count(inboundEvents)).toBe(0);
   });
 
-  it('answers 503 when the update cannot be recorded, so Telegram retries; the retry is answered', async () => {
+  test('answers 503 when the update cannot be recorded, so Telegram retries; the retry is answered', async () => {
     const h = await start();
     const chat = 895_001;
     const update = u.text(nextUpdateId(), chat, '/start', 'fr');
@@ -392,7 +390,7 @@ describe('Telegram webhook, end to end', () => {
     expect(texts(h.sentTo(chat))[0]).toBe(content.text('fr', 'welcome'));
   });
 
-  it('keeps chat ids and message text out of the logs', async () => {
+  test('keeps chat ids and message text out of the logs', async () => {
     const h = await start();
     const chat = 897_654_321;
     await h.send(u.text(nextUpdateId(), chat, 'Mon frère est retenu à Roissy', 'fr'));
@@ -405,7 +403,7 @@ describe('Telegram webhook, end to end', () => {
 });
 
 describe('Telegram long polling (npm run dev:telegram)', () => {
-  it('runs the same handlers on getUpdates', async () => {
+  test('runs the same handlers on getUpdates', async () => {
     const h = await start();
     const telegram = h.r.relais.channels.find((c): c is TelegramChannel => c.name === 'telegram')!;
     const chat = 898_001;

@@ -1,22 +1,21 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeTelegramApi, type FakeTelegramApi } from '../support/fake-telegram-api.js';
+import { describe, expect } from 'vitest';
+import { test } from '../support/fixtures.js';
+import { type FakeTelegramApi } from '../support/fake-telegram-api.js';
 
 const run = promisify(execFile);
 const SECRET = 'cli-secret_0123456789';
 
 let fake: FakeTelegramApi;
-beforeAll(async () => {
-  fake = await startFakeTelegramApi();
+test.beforeEach(({ telegramApi }) => {
+  fake = telegramApi;
 });
-afterAll(() => fake.close());
-beforeEach(() => fake.reset());
 
 /** Runs `npm run telegram:webhook -- <args>` as an operator would, against the fake Bot API. */
 async function webhookCli(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/entry/telegram-webhook.ts', ...args], {
+    const { stdout, stderr } = await run(process.execPath, ['dist/node/telegram-webhook.js', ...args], {
       env: {
         PATH: process.env.PATH ?? '',
         TELEGRAM_BOT_TOKEN: fake.token,
@@ -34,7 +33,7 @@ async function webhookCli(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('npm run telegram:webhook', () => {
-  it('sets the webhook with the secret and allowed updates, drops pending updates on request, prints the info', async () => {
+  test('sets the webhook with the secret and allowed updates, drops pending updates on request, prints the info', async () => {
     const result = await webhookCli(['--drop-pending-updates']);
     expect(result.code).toBe(0);
     expect(fake.webhook()).toEqual({
@@ -53,7 +52,7 @@ describe('npm run telegram:webhook', () => {
     }
   });
 
-  it('--info only prints, --delete removes the webhook', async () => {
+  test('--info only prints, --delete removes the webhook', async () => {
     expect((await webhookCli(['--info'])).code).toBe(0);
     expect(fake.succeeded('setWebhook')).toEqual([]);
     await webhookCli([]);
@@ -63,7 +62,7 @@ describe('npm run telegram:webhook', () => {
     expect(deleted.stdout).toContain('(none: the bot is not on a webhook)');
   });
 
-  it('says what is missing instead of calling Telegram', async () => {
+  test('says what is missing instead of calling Telegram', async () => {
     const noUrl = await webhookCli([], { PUBLIC_URL: '' });
     expect(noUrl.code).toBe(1);
     expect(noUrl.stderr).toContain('PUBLIC_URL');

@@ -1,5 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { failures, startFakeGraphApi, type FakeGraphApi } from '../support/fake-graph-api.js';
+import { afterEach, beforeEach, describe, expect } from 'vitest';
+import { test } from '../support/fixtures.js';
+import { failures, type FakeGraphApi } from '../support/fake-graph-api.js';
 import { startRelais, type TestRelais } from '../support/relais.js';
 import { wa, webhookOf, whatsappEnv, type WaPerson } from '../support/whatsapp-fixtures.js';
 import type { OutboxPayload } from '../../src/core/messages.js';
@@ -24,10 +25,9 @@ const karim: WaPerson = { waId: '212612345678', bsuid: 'MA.13491208655302741918'
 const ARABIC = /[\u0600-\u06ff]/;
 const content = loadContent();
 
-beforeAll(async () => {
-  fake = await startFakeGraphApi();
+test.beforeEach(({ graphApi }) => {
+  fake = graphApi;
 });
-afterAll(() => fake.close());
 // Work deferred by one test must not reach the fake during the next.
 afterEach(() => relais?.settle());
 
@@ -78,7 +78,7 @@ async function converse(person: WaPerson, steps: number) {
 describe('a whole conversation over WhatsApp', () => {
   beforeEach(() => start());
 
-  it('in French, by buttons and list rows, every message within WhatsApp’s limits', async () => {
+  test('in French, by buttons and list rows, every message within WhatsApp’s limits', async () => {
     await say(fatima, wa.text(fatima, "Bonjour, j'ai été refoulé à Menton", { at: clock }));
     expect(sentTo(fake, fatima).length).toBeGreaterThan(0);
     const kinds = await converse(fatima, 6);
@@ -98,7 +98,7 @@ describe('a whole conversation over WhatsApp', () => {
     expect(rows.every((r) => r.payload.locale === 'fr' && r.payload.direction === 'ltr')).toBe(true);
   });
 
-  it('in Arabic (right to left), keyed by the business-scoped user id', async () => {
+  test('in Arabic (right to left), keyed by the business-scoped user id', async () => {
     await say(karim, wa.text(karim, 'مرحبا، تم رفض دخولي إلى فرنسا', { at: clock }));
     // If the bot asks for a language first, pick Arabic.
     const first = lastOffer(fake, karim);
@@ -134,7 +134,7 @@ describe('the 24-hour window', () => {
     await enqueueOutbound(relais.db, person!.id, 'whatsapp', payloads, clock);
   }
 
-  it('holds messages after 24 h, invites once with the template, and releases them in order when the person writes', async () => {
+  test('holds messages after 24 h, invites once with the template, and releases them in order when the person writes', async () => {
     await say(fatima, wa.text(fatima, 'Bonjour', { at: clock }));
     const firstReplies = sentTo(fake, fatima).length;
     expect(firstReplies).toBeGreaterThan(0);
@@ -161,7 +161,7 @@ describe('the 24-hour window', () => {
     expect(sentTo(fake, fatima).filter((c) => c.body.type === 'template')).toHaveLength(1);
   });
 
-  it('treats error 131047 from the API like a closed window', async () => {
+  test('treats error 131047 from the API like a closed window', async () => {
     fake.failNextSends(failures.reengagement());
     await say(fatima, wa.text(fatima, 'Bonjour', { at: clock }));
     const rows = await outboxRows(relais);
@@ -170,7 +170,7 @@ describe('the 24-hour window', () => {
     expect(sentTo(fake, fatima).map((c) => c.body.type)).toEqual(['template']);
   });
 
-  it('holds a message Meta accepted but later reported outside the window (131047 status), then releases it', async () => {
+  test('holds a message Meta accepted but later reported outside the window (131047 status), then releases it', async () => {
     await say(fatima, wa.text(fatima, 'Bonjour', { at: clock }));
     const rows = await outboxRows(relais);
     const last = rows.at(-1)!;

@@ -1,16 +1,15 @@
 import { Api } from 'grammy';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { failures, startFakeTelegramApi, type FakeTelegramApi } from '../../../test/support/fake-telegram-api.js';
+import { describe, expect } from 'vitest';
+import { test } from '../../../test/support/fixtures.js';
+import { failures, type FakeTelegramApi } from '../../../test/support/fake-telegram-api.js';
 import type { OutboxPayload } from '../../core/messages.js';
 import type { Delivery } from '../../outbox/sender.js';
 import { createTelegramSender } from './sender.js';
 
 let fake: FakeTelegramApi;
-beforeAll(async () => {
-  fake = await startFakeTelegramApi();
+test.beforeEach(({ telegramApi }) => {
+  fake = telegramApi;
 });
-afterAll(() => fake.close());
-beforeEach(() => fake.reset());
 
 let nextId = 1;
 const delivery = (payload: OutboxPayload, personKey = '4242'): Delivery => ({
@@ -31,14 +30,14 @@ function sender(apiRoot = fake.url) {
 }
 
 describe('Telegram sender', () => {
-  it('sends and returns the message ids', async () => {
+  test('sends and returns the message ids', async () => {
     const outcome = await sender().send(delivery(hello));
     const [message] = fake.sent();
     expect(message).toMatchObject({ chatId: '4242', text: 'Bonjour' });
     expect(outcome).toEqual({ status: 'sent', externalIds: [String(message!.messageId)] });
   });
 
-  it('sends the keyboard with the message', async () => {
+  test('sends the keyboard with the message', async () => {
     const payload: OutboxPayload = {
       message: { kind: 'choices', text: 'Langue ?', choices: [{ id: 'lang.fr', label: 'Français' }] },
       locale: 'fr',
@@ -48,7 +47,7 @@ describe('Telegram sender', () => {
     expect(fake.sent()[0]?.replyMarkup).toEqual({ inline_keyboard: [[{ text: 'Français', callback_data: 'c:lang.fr' }]] });
   });
 
-  it('429: retries when Telegram says, then sends', async () => {
+  test('429: retries when Telegram says, then sends', async () => {
     fake.failNext('sendMessage', failures.tooManyRequests(7));
     const s = sender();
     const d = delivery(hello);
@@ -62,7 +61,7 @@ describe('Telegram sender', () => {
     expect(fake.sent()).toHaveLength(1);
   });
 
-  it('403 blocked or deactivated: the person is unreachable', async () => {
+  test('403 blocked or deactivated: the person is unreachable', async () => {
     fake.failNext('sendMessage', failures.blocked(), failures.deactivated());
     expect(await sender().send(delivery(hello))).toEqual({
       status: 'unreachable',
@@ -74,17 +73,17 @@ describe('Telegram sender', () => {
     });
   });
 
-  it('400 "message is not modified" counts as sent', async () => {
+  test('400 "message is not modified" counts as sent', async () => {
     fake.failNext('sendMessage', failures.notModified());
     expect(await sender().send(delivery(hello))).toEqual({ status: 'sent', externalIds: [] });
   });
 
-  it('other 400s fail the row with Telegram’s description', async () => {
+  test('other 400s fail the row with Telegram’s description', async () => {
     fake.failNext('sendMessage', failures.badRequest('Bad Request: chat not found'));
     expect(await sender().send(delivery(hello))).toEqual({ status: 'failed', reason: '400 Bad Request: chat not found' });
   });
 
-  it('5xx (as an API error or a bare gateway page) retries with the outbox backoff', async () => {
+  test('5xx (as an API error or a bare gateway page) retries with the outbox backoff', async () => {
     fake.failNext('sendMessage', failures.serverError(), failures.badGateway());
     const first = await sender().send(delivery(hello));
     expect(first).toEqual({ status: 'retry', reason: '500 Internal Server Error' });
@@ -93,7 +92,7 @@ describe('Telegram sender', () => {
     expect(second).not.toHaveProperty('retryAfterMs');
   });
 
-  it('a dropped connection or a server that is gone retries, without the token in the reason', async () => {
+  test('a dropped connection or a server that is gone retries, without the token in the reason', async () => {
     fake.failNext('sendMessage', failures.disconnect());
     const dropped = await sender().send(delivery(hello));
     expect(dropped.status).toBe('retry');
@@ -107,13 +106,13 @@ describe('Telegram sender', () => {
     }
   });
 
-  it('a payload Telegram cannot take fails without a call', async () => {
+  test('a payload Telegram cannot take fails without a call', async () => {
     const outcome = await sender().send(delivery({ ...hello, message: { kind: 'text', text: ' ' } }));
     expect(outcome).toEqual({ status: 'failed', reason: 'the message text is empty' });
     expect(fake.calls).toEqual([]);
   });
 
-  it('sends a long message in parts, in order, and does not resend delivered parts on retry', async () => {
+  test('sends a long message in parts, in order, and does not resend delivered parts on retry', async () => {
     const paragraph = 'Vous pouvez demander un interprète, un médecin et un avocat. '.repeat(30).trim();
     const long = Array.from({ length: 6 }, () => paragraph).join('\n\n');
     const d = delivery({ ...hello, message: { kind: 'text', text: long } });

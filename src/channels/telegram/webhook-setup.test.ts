@@ -1,17 +1,16 @@
 import { Api } from 'grammy';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeTelegramApi, type FakeTelegramApi } from '../../../test/support/fake-telegram-api.js';
+import { describe, expect } from 'vitest';
+import { test } from '../../../test/support/fixtures.js';
+import { type FakeTelegramApi } from '../../../test/support/fake-telegram-api.js';
 import { describeWebhookInfo, setTelegramWebhook } from './webhook-setup.js';
 
 let fake: FakeTelegramApi;
-beforeAll(async () => {
-  fake = await startFakeTelegramApi();
+test.beforeEach(({ telegramApi }) => {
+  fake = telegramApi;
 });
-afterAll(() => fake.close());
-beforeEach(() => fake.reset());
 
 describe('setTelegramWebhook', () => {
-  it('points Telegram at /webhooks/telegram with the secret and the updates Relais reads', async () => {
+  test('points Telegram at /webhooks/telegram with the secret and the updates Relais reads', async () => {
     const api = new Api(fake.token, { apiRoot: fake.url });
     const info = await setTelegramWebhook(api, {
       publicUrl: 'https://relais.example.org/',
@@ -32,7 +31,7 @@ describe('setTelegramWebhook', () => {
     });
   });
 
-  it('keeps pending updates unless told otherwise', async () => {
+  test('keeps pending updates unless told otherwise', async () => {
     await setTelegramWebhook(new Api(fake.token, { apiRoot: fake.url }), {
       publicUrl: 'https://relais.example.org',
       secretToken: 's',
@@ -40,7 +39,7 @@ describe('setTelegramWebhook', () => {
     expect(fake.succeeded('setWebhook')[0]).toMatchObject({ drop_pending_updates: false });
   });
 
-  it('describes the webhook without the token or the secret', () => {
+  test('describes the webhook without the token or the secret', () => {
     const lines = describeWebhookInfo({
       url: 'https://relais.example.org/webhooks/telegram',
       has_custom_certificate: false,

@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { test } from '../../../test/support/fixtures.js';
 import { failures, startFakeGraphApi, type FakeGraphApi } from '../../../test/support/fake-graph-api.js';
+import { TEST_ACCESS_TOKEN } from '../../../test/support/whatsapp-fixtures.js';
 import {
   WhatsAppApiError,
   WhatsAppNetworkError,
@@ -10,19 +12,17 @@ import {
   type WhatsAppClient,
 } from './client.js';
 
-const TOKEN = 'EAAclient-test-token';
+const TOKEN = TEST_ACCESS_TOKEN;
 let fake: FakeGraphApi;
 let client: WhatsAppClient;
 
-beforeAll(async () => {
-  fake = await startFakeGraphApi({ accessToken: TOKEN });
+test.beforeEach(({ graphApi }) => {
+  fake = graphApi;
   client = createWhatsAppClient({ accessToken: TOKEN, phoneNumberId: '1234567', apiBase: fake.url, graphVersion: 'v23.0' });
 });
-afterAll(() => fake.close());
-beforeEach(() => fake.reset());
 
 describe('createWhatsAppClient against the fake Graph API', () => {
-  it('sends text with the bearer token to /{version}/{phone-number-id}/messages and returns the wamid', async () => {
+  test('sends text with the bearer token to /{version}/{phone-number-id}/messages and returns the wamid', async () => {
     const ids = await client.sendText({ to: '33612345678' }, 'Bonjour');
     expect(ids).toEqual([expect.stringMatching(/^wamid\./)]);
     expect(fake.calls).toHaveLength(1);
@@ -37,7 +37,7 @@ describe('createWhatsAppClient against the fake Graph API', () => {
     });
   });
 
-  it('sends reply buttons, a list and a template; sends to a BSUID through `recipient`', async () => {
+  test('sends reply buttons, a list and a template; sends to a BSUID through `recipient`', async () => {
     await client.sendReplyButtons({ to: '33612345678' }, 'Que voulez-vous savoir ?', [
       { id: 'a', title: 'Mes droits' },
       { id: 'b', title: 'Un bénévole' },
@@ -65,12 +65,12 @@ describe('createWhatsAppClient against the fake Graph API', () => {
     });
   });
 
-  it('marks a message read', async () => {
+  test('marks a message read', async () => {
     await client.markRead('wamid.ABC');
     expect(fake.reads()[0]!.body).toEqual({ messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.ABC' });
   });
 
-  it('validates every body before sending: an over-long label never reaches the API', async () => {
+  test('validates every body before sending: an over-long label never reaches the API', async () => {
     await expect(
       client.sendReplyButtons({ to: '33612345678' }, 'Body', [{ id: 'a', title: 'Un libellé beaucoup trop long' }]),
     ).rejects.toThrow(/reply\.title: button title must be at most 20 characters/);
@@ -86,7 +86,7 @@ describe('createWhatsAppClient against the fake Graph API', () => {
     expect(fake.calls).toHaveLength(0);
   });
 
-  it('counts characters, not UTF-16 units: 20 emoji or Arabic letters fit a button title', async () => {
+  test('counts characters, not UTF-16 units: 20 emoji or Arabic letters fit a button title', async () => {
     await client.sendReplyButtons({ to: '33612345678' }, 'نص', [
       { id: 'a', title: '😀'.repeat(20) },
       { id: 'b', title: 'ا'.repeat(20) },
@@ -94,7 +94,7 @@ describe('createWhatsAppClient against the fake Graph API', () => {
     expect(fake.sent()).toHaveLength(1);
   });
 
-  it('parses Meta errors: HTTP status, code, subcode, details and Retry-After', async () => {
+  test('parses Meta errors: HTTP status, code, subcode, details and Retry-After', async () => {
     fake.failNextSends(failures.throttled(131056, 7));
     const error = (await client.sendText({ to: '33612345678' }, 'Bonjour').catch((e: unknown) => e)) as WhatsAppApiError;
     expect(error).toBeInstanceOf(WhatsAppApiError);
@@ -114,7 +114,7 @@ describe('createWhatsAppClient against the fake Graph API', () => {
     expect(window.reason).toContain('24 hours');
   });
 
-  it('a 5xx without a JSON body is still a typed error; a dropped connection is a network error', async () => {
+  test('a 5xx without a JSON body is still a typed error; a dropped connection is a network error', async () => {
     fake.failNextSends(failures.serverError(503, 2));
     const error = (await client.sendText({ to: '33612345678' }, 'x').catch((e: unknown) => e)) as WhatsAppApiError;
     expect(error).toBeInstanceOf(WhatsAppApiError);
@@ -124,12 +124,12 @@ describe('createWhatsAppClient against the fake Graph API', () => {
     await expect(client.sendText({ to: '33612345678' }, 'x')).rejects.toBeInstanceOf(WhatsAppNetworkError);
   });
 
-  it('a wrong token gets error 190', async () => {
+  test('a wrong token gets error 190', async () => {
     const other = createWhatsAppClient({ accessToken: 'wrong', phoneNumberId: '1234567', apiBase: fake.url, graphVersion: 'v23.0' });
     await expect(other.sendText({ to: '33612345678' }, 'x')).rejects.toMatchObject({ httpStatus: 401, code: 190 });
   });
 
-  it('an unreachable server is a network error', async () => {
+  test('an unreachable server is a network error', async () => {
     const closed = await startFakeGraphApi();
     await closed.close();
     const c = createWhatsAppClient({ accessToken: TOKEN, phoneNumberId: '1', apiBase: closed.url, graphVersion: 'v23.0' });
@@ -138,7 +138,7 @@ describe('createWhatsAppClient against the fake Graph API', () => {
 });
 
 describe('parseRetryAfter', () => {
-  it('reads seconds and HTTP dates', () => {
+  test('reads seconds and HTTP dates', () => {
     expect(parseRetryAfter('30')).toBe(30_000);
     expect(parseRetryAfter('1.5')).toBe(1500);
     const now = Date.parse('2026-11-28T10:00:00Z');
@@ -150,7 +150,7 @@ describe('parseRetryAfter', () => {
 });
 
 describe('recipientFor', () => {
-  it('sends to digits as `to` and to a BSUID as `recipient`', () => {
+  test('sends to digits as `to` and to a BSUID as `recipient`', () => {
     expect(recipientFor('33612345678')).toEqual({ to: '33612345678' });
     expect(recipientFor('FR.13491208655302741918')).toEqual({ recipient: 'FR.13491208655302741918' });
   });

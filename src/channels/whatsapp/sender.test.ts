@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { failures, startFakeGraphApi, type FakeGraphApi } from '../../../test/support/fake-graph-api.js';
+import { describe, expect } from 'vitest';
+import { test } from '../../../test/support/fixtures.js';
+import { failures, type FakeGraphApi } from '../../../test/support/fake-graph-api.js';
+import { TEST_ACCESS_TOKEN } from '../../../test/support/whatsapp-fixtures.js';
 import type { OutboxPayload } from '../../core/messages.js';
 import type { Delivery } from '../../outbox/sender.js';
 import { WhatsAppApiError, createWhatsAppClient } from './client.js';
@@ -9,11 +11,9 @@ const now = new Date('2026-11-28T12:00:00Z');
 const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000);
 let fake: FakeGraphApi;
 
-beforeAll(async () => {
-  fake = await startFakeGraphApi();
+test.beforeEach(({ graphApi }) => {
+  fake = graphApi;
 });
-afterAll(() => fake.close());
-beforeEach(() => fake.reset());
 
 function delivery(payload: Partial<OutboxPayload> & Pick<OutboxPayload, 'message'>, over: Partial<Delivery> = {}): Delivery {
   return {
@@ -30,7 +30,7 @@ function delivery(payload: Partial<OutboxPayload> & Pick<OutboxPayload, 'message
 }
 
 function sender(reengageTemplate?: { name: string; languages: Record<string, string> }) {
-  const client = createWhatsAppClient({ accessToken: 't', phoneNumberId: '42', apiBase: fake.url, graphVersion: 'v23.0' });
+  const client = createWhatsAppClient({ accessToken: TEST_ACCESS_TOKEN, phoneNumberId: '42', apiBase: fake.url, graphVersion: 'v23.0' });
   return createWhatsAppSender(client, reengageTemplate ? { reengageTemplate } : {}, () => ({ button: 'Choisir', section: 'Options' }), {
     now: () => now,
   });
@@ -39,12 +39,12 @@ function sender(reengageTemplate?: { name: string; languages: Record<string, str
 const hello = { message: { kind: 'text' as const, text: 'Bonjour' } };
 
 describe('WhatsApp sender', () => {
-  it('sends within the window and returns the wamids', async () => {
+  test('sends within the window and returns the wamids', async () => {
     const outcome = await sender().send(delivery(hello));
     expect(outcome).toEqual({ status: 'sent', externalIds: [fake.sent()[0]!.wamid] });
   });
 
-  it('sends every part of a split message, in order, and returns all wamids', async () => {
+  test('sends every part of a split message, in order, and returns all wamids', async () => {
     const text = ['A'.repeat(3000), 'B'.repeat(3000), 'C'.repeat(3000)].join('\n\n');
     const outcome = await sender().send(delivery({ message: { kind: 'text', text } }));
     expect(outcome.status).toBe('sent');
@@ -52,7 +52,7 @@ describe('WhatsApp sender', () => {
     expect(outcome).toEqual({ status: 'sent', externalIds: fake.sent().map((c) => c.wamid) });
   });
 
-  it('holds without calling the API outside the 24-hour window or when the person never wrote', async () => {
+  test('holds without calling the API outside the 24-hour window or when the person never wrote', async () => {
     expect(await sender().send(delivery(hello, { lastInboundAt: hoursAgo(25) }))).toMatchObject({ status: 'held' });
     expect(await sender().send(delivery(hello, { lastInboundAt: hoursAgo(24) }))).toMatchObject({ status: 'held' });
     expect(await sender().send(delivery(hello, { lastInboundAt: null }))).toMatchObject({ status: 'held' });
@@ -60,7 +60,7 @@ describe('WhatsApp sender', () => {
     expect(await sender().send(delivery(hello, { lastInboundAt: hoursAgo(23.9) }))).toMatchObject({ status: 'sent' });
   });
 
-  it('retries on throttling with Retry-After, then succeeds', async () => {
+  test('retries on throttling with Retry-After, then succeeds', async () => {
     fake.failNextSends(failures.throttled(130429, 3));
     const s = sender();
     expect(await s.send(delivery(hello))).toEqual({
@@ -71,25 +71,25 @@ describe('WhatsApp sender', () => {
     expect(await s.send(delivery(hello, { attempt: 2 }))).toMatchObject({ status: 'sent' });
   });
 
-  it.each([4, 80007, 130429, 131048, 131056, 133016])('throttling code %i is a retry with advice even without Retry-After', async (code) => {
+  test.each([4, 80007, 130429, 131048, 131056, 133016])('throttling code %i is a retry with advice even without Retry-After', async (code) => {
     fake.failNextSends(failures.throttled(code));
     const outcome = await sender().send(delivery(hello));
     expect(outcome).toMatchObject({ status: 'retry' });
     expect(outcome.status === 'retry' && outcome.retryAfterMs).toBeGreaterThan(0);
   });
 
-  it('retries 5xx and network failures', async () => {
+  test('retries 5xx and network failures', async () => {
     fake.failNextSends(failures.serverError(502), failures.network());
     expect(await sender().send(delivery(hello))).toMatchObject({ status: 'retry', reason: expect.stringContaining('502') });
     expect(await sender().send(delivery(hello))).toMatchObject({ status: 'retry' });
   });
 
-  it('holds on 131047 (the window closed on Meta’s side)', async () => {
+  test('holds on 131047 (the window closed on Meta’s side)', async () => {
     fake.failNextSends(failures.reengagement());
     expect(await sender().send(delivery(hello))).toMatchObject({ status: 'held', reason: expect.stringContaining('131047') });
   });
 
-  it('fails permanently with Meta’s reason (131026 undeliverable is failed, not unreachable)', async () => {
+  test('fails permanently with Meta’s reason (131026 undeliverable is failed, not unreachable)', async () => {
     fake.failNextSends(failures.permanent(131026, 'Message Undeliverable'));
     expect(await sender().send(delivery(hello))).toEqual({
       status: 'failed',
@@ -99,7 +99,7 @@ describe('WhatsApp sender', () => {
     expect(await sender().send(delivery(hello))).toMatchObject({ status: 'failed', reason: expect.stringContaining('131009') });
   });
 
-  it('fails a row whose content does not fit, without calling the API', async () => {
+  test('fails a row whose content does not fit, without calling the API', async () => {
     const outcome = await sender().send(
       delivery({ message: { kind: 'choices', text: 'Q', choices: [{ id: 'a', label: 'Libellé bien trop long pour un bouton' }] } }),
     );
@@ -107,7 +107,7 @@ describe('WhatsApp sender', () => {
     expect(fake.calls).toHaveLength(0);
   });
 
-  it('sends to a BSUID with `recipient`', async () => {
+  test('sends to a BSUID with `recipient`', async () => {
     await sender().send(delivery(hello, { personKey: 'FR.13491208655302741918' }));
     expect(fake.sent()[0]!.body).toMatchObject({ recipient: 'FR.13491208655302741918' });
     expect(fake.sent()[0]!.body).not.toHaveProperty('to');
@@ -116,7 +116,7 @@ describe('WhatsApp sender', () => {
   describe('sendInvite', () => {
     const template = { name: 'relais_reprise', languages: { fr: 'fr', ar: 'ar', en: 'en_US' } };
 
-    it('sends the re-engagement template in the person’s language', async () => {
+    test('sends the re-engagement template in the person’s language', async () => {
       const outcome = await sender(template).sendInvite!(delivery({ ...hello, locale: 'ar', direction: 'rtl' }, { lastInboundAt: hoursAgo(48) }));
       expect(outcome).toMatchObject({ status: 'sent' });
       expect(fake.sent()[0]!.body).toMatchObject({
@@ -125,12 +125,12 @@ describe('WhatsApp sender', () => {
       });
     });
 
-    it('falls back to French when the locale has no template language', async () => {
+    test('falls back to French when the locale has no template language', async () => {
       await sender(template).sendInvite!(delivery({ ...hello, locale: 'ti', direction: 'ltr' }));
       expect(fake.sent()[0]!.body).toMatchObject({ template: { language: { code: 'fr' } } });
     });
 
-    it('fails clearly when no template is configured', async () => {
+    test('fails clearly when no template is configured', async () => {
       expect(await sender().sendInvite!(delivery(hello))).toEqual({
         status: 'failed',
         reason: expect.stringContaining('WHATSAPP_REENGAGE_TEMPLATE'),
@@ -138,7 +138,7 @@ describe('WhatsApp sender', () => {
       expect(fake.calls).toHaveLength(0);
     });
 
-    it('retries a throttled template; a template refused with 131047 is a failure, not a hold', async () => {
+    test('retries a throttled template; a template refused with 131047 is a failure, not a hold', async () => {
       fake.failNextSends(failures.throttled(131056, 1), failures.reengagement());
       expect(await sender(template).sendInvite!(delivery(hello))).toMatchObject({ status: 'retry', retryAfterMs: 1000 });
       expect(await sender(template).sendInvite!(delivery(hello))).toMatchObject({ status: 'failed' });
@@ -147,11 +147,11 @@ describe('WhatsApp sender', () => {
 });
 
 describe('outcomeForError', () => {
-  it('retries an expired token for a while instead of failing the person’s messages', () => {
+  test('retries an expired token for a while instead of failing the person’s messages', () => {
     const expired = new WhatsAppApiError(401, 'Error validating access token', { code: 190 });
     expect(outcomeForError(expired, 'message')).toMatchObject({ status: 'retry', retryAfterMs: 300_000 });
   });
-  it('retries Meta’s "try again" codes', () => {
+  test('retries Meta’s "try again" codes', () => {
     expect(outcomeForError(new WhatsAppApiError(400, 'Something went wrong', { code: 131000 }), 'message')).toMatchObject({ status: 'retry' });
   });
 });
