@@ -53,12 +53,14 @@ export interface Content {
 }
 
 export interface Matchers {
-  /** Typed words (any locale) → topic scores. */
-  topics: PhraseIndex<string>;
+  /** Typed words (any locale) → topic scores; each keyword is tagged with its locale. */
+  topics: PhraseIndex<string, LocaleCode>;
   /** Normalised whole message → command, per locale and across all locales. */
   commands: ReadonlyMap<string, { command: CommandName; locale: LocaleCode }[]>;
   /** Normalised whole message → yes/no, per locale. */
   answers: ReadonlyMap<string, { answer: 'yes' | 'no'; locale: LocaleCode }[]>;
+  /** Normalised whole message → an answer to "is it you, or someone close?", per locale. */
+  whoAnswers: ReadonlyMap<string, { answer: WhoAnswer; locale: LocaleCode }[]>;
   /** Normalised language name ("english", "العربيه", "portugues") → locale. */
   languageNames: ReadonlyMap<string, LocaleCode>;
   /** Urgency words: a message scoring on both `when` and `event` is urgent. */
@@ -67,6 +69,9 @@ export interface Matchers {
   lexicon: PhraseIndex<LocaleCode>;
   greetings: ReadonlySet<string>;
 }
+
+/** Who a person held is, for the one who writes: themselves, or someone close to them. */
+export type WhoAnswer = 'me' | 'relative';
 
 /** A problem with the content files, precise enough for a legal team to fix it. */
 export interface ContentProblem {
@@ -198,18 +203,19 @@ export function buildFromParsed({ topics: graph, locales }: ParsedContent): Cont
 }
 
 function buildMatchers(locales: ReadonlyMap<LocaleCode, LocaleFile>): Matchers {
-  const topicEntries: [string, string][] = [];
+  const topicEntries: [string, string, LocaleCode][] = [];
   const urgencyEntries: [string, 'when' | 'event'][] = [];
   const lexiconEntries: [string, LocaleCode][] = [];
   const commands = new Map<string, { command: CommandName; locale: LocaleCode }[]>();
   const answers = new Map<string, { answer: 'yes' | 'no'; locale: LocaleCode }[]>();
+  const whoAnswers = new Map<string, { answer: WhoAnswer; locale: LocaleCode }[]>();
   const languageNames = new Map<string, LocaleCode>();
   const greetings = new Set<string>();
 
   for (const [locale, file] of locales) {
     for (const [topicId, words] of Object.entries(file.keywords)) {
       for (const w of words) {
-        topicEntries.push([w, topicId]);
+        topicEntries.push([w, topicId, locale]);
         lexiconEntries.push([w, locale]);
       }
     }
@@ -228,6 +234,12 @@ function buildMatchers(locales: ReadonlyMap<LocaleCode, LocaleFile>): Matchers {
         answers.set(key, [...(answers.get(key) ?? []), { answer, locale }]);
       }
     }
+    for (const answer of ['me', 'relative'] as const) {
+      for (const w of file.words[answer]) {
+        const key = normalise(w);
+        whoAnswers.set(key, [...(whoAnswers.get(key) ?? []), { answer, locale }]);
+      }
+    }
     for (const w of file.words.hello) {
       greetings.add(normalise(w));
       lexiconEntries.push([w, locale]);
@@ -241,6 +253,7 @@ function buildMatchers(locales: ReadonlyMap<LocaleCode, LocaleFile>): Matchers {
     topics: createPhraseIndex(topicEntries),
     commands,
     answers,
+    whoAnswers,
     languageNames,
     urgency: createPhraseIndex(urgencyEntries),
     lexicon: createPhraseIndex(lexiconEntries),

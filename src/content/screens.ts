@@ -7,7 +7,7 @@ import type { NavItem, Topic } from './schema.js';
  * them; `content:check` renders the same descriptions in every locale to prove they fit every channel.
  *
  * Choice ids are short, stable, and never text: `t:<topicId>`, `nav:<item>`, `lang:<locale>`,
- * `erase:yes|no`. They stay valid across conversations, so an old button still does what it said.
+ * `erase:yes|no`, `who:me|relative`. They stay valid across conversations, so an old button still does what it said.
  */
 
 export const choiceId = {
@@ -16,6 +16,8 @@ export const choiceId = {
   language: (locale: LocaleCode) => `lang:${locale}`,
   eraseYes: 'erase:yes',
   eraseNo: 'erase:no',
+  whoMe: 'who:me',
+  whoRelative: 'who:relative',
 } as const;
 
 /** A choice whose label is a message id (or, for languages, a fixed native name). */
@@ -84,6 +86,14 @@ export const FIXED_SCREENS = {
   volunteer: { texts: [{ message: 'volunteer.requested' }], choices: [navChoice('back'), navChoice('menu')] },
   urgent: { texts: [{ message: 'urgent.detected' }], choices: [navChoice('menu')] },
   didYouMean: { texts: [{ message: 'didyoumean' }], choices: [] },
+  /** "Is it you who is held, or someone close to you?": asked when the words do not say who writes. */
+  who: {
+    texts: [{ message: 'who.ask' }],
+    choices: [
+      { id: choiceId.whoMe, label: { message: 'who.me' } },
+      { id: choiceId.whoRelative, label: { message: 'who.relative' } },
+    ],
+  },
 } satisfies Record<string, ScreenSpec>;
 
 /** Every unsupported-media screen, one per kind, for the checker. */
@@ -124,4 +134,7 @@ export const UI_MESSAGES = [
   'nav.language',
   'nav.about',
   'nav.erase',
+  'who.ask',
+  'who.me',
+  'who.relative',
 ] as const;
