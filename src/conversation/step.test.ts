@@ -147,6 +147,26 @@ describe('first contact and the language picker', () => {
     expect(c.state.topic).toBe('h-asylum');
   });
 
+  it('asks in Arabic first when the first message is Arabizi, then opens what it asked for', () => {
+    const c = conversation();
+    const r = c.text('khouya m7bous f matar');
+    expect(c.state.locale).toBeUndefined();
+    expect(texts(r)[0]).toBe([content.text('ar', 'language.ask'), content.text('fr', 'language.ask'), content.text('en', 'language.ask')].join('\n'));
+    expect(lastChoices(r).slice(0, 3).map((ch) => ch.id)).toEqual(['lang:ar', 'lang:fr', 'lang:en']);
+    const picked = c.tap('lang:ar');
+    expect(picked.locale).toBe('ar');
+    expect(c.state.topic).toBe('relative');
+  });
+
+  it('carries on in Pashto when a Latin-script Pashto writer keeps typing instead of picking', () => {
+    const c = conversation();
+    c.text('zama wror pa airport ke band de');
+    expect(lastChoices(c.log.at(-1)!)[0]!.id).toBe('lang:ps');
+    const r = c.text('za gir yam');
+    expect(r.locale).toBe('ps');
+    expect(c.state.topic).toBe('held');
+  });
+
   it('answers a first question at once in the guessed language, offering to change it', () => {
     const c = conversation({ hints: { languageCode: 'fr' } });
     const r = c.text('combien de temps ?');
