@@ -131,6 +131,26 @@ describe('content:check on broken samples', () => {
     expect(problems).toContainEqual(expect.objectContaining({ code: 'too-many-choices', topic: 'relative', detail: expect.stringMatching(/offers 11 choices, over the limit of 10/) }));
   });
 
+  it('a right-to-left message or label that opens with a Latin word or a number', () => {
+    const problems = broken((f) => {
+      f.locales.fa!.messages['about.1'] = 'Relais دستیار یک انجمن است.';
+      f.locales.ar!.messages['held.label'] = '«OFPRA» والمطار';
+      f.locales.ps!.messages['r-duration.1'] = '4 ورځې';
+      f.locales.ar!.messages.unsupported = '{what, select, audio {Relais لا يقرأ} other {لا أستطيع قراءة هذا}}';
+      // Latin later in the sentence is fine, and so are left-to-right languages.
+      f.locales.ar!.messages['about.1'] = 'مساعد جمعية، Relais.';
+      f.locales.fr!.messages['about.1'] = 'Relais est un assistant.';
+    });
+    const opening = problems.filter((p) => p.code === 'rtl-starts-latin');
+    expect(opening.map((p) => [p.locale, p.message]).sort()).toEqual([
+      ['ar', 'held.label'],
+      ['ar', 'unsupported'],
+      ['fa', 'about.1'],
+      ['ps', 'r-duration.1'],
+    ]);
+    expect(formatProblem(opening.find((p) => p.message === 'held.label')!)).toMatch(/^\[rtl-starts-latin\] locale ar, message "held.label": starts with “OFPRA”/);
+  });
+
   it('a topic no path reaches', () => {
     const problems = broken((f) => {
       topic(f, 'violence').children = ['v-report'];

@@ -155,6 +155,7 @@ function checkMessages(locales: Map<LocaleCode, LocaleFile>, required: Set<strin
       try {
         const mf = new IntlMessageFormat(text, code, undefined, { ignoreTag: true });
         sigs.set(id, argumentSignature(mf.getAst()));
+        if (file.direction === 'rtl') checkOpening(code, id, mf.getAst(), problems);
       } catch (error) {
         ok = false;
         problems.push({ code: 'icu-syntax', locale: code, message: id, detail: `ICU syntax error: ${(error as Error).message}` });
@@ -179,6 +180,41 @@ function checkMessages(locales: Map<LocaleCode, LocaleFile>, required: Set<strin
     }
   }
   return ok;
+}
+
+/**
+ * A right-to-left message must open with a word of its language. A paragraph takes its direction from
+ * its first letter, and although Relais isolates Latin runs ("⁨Relais⁩ …"), some older WhatsApp builds
+ * ignore the isolation and show the whole paragraph left to right, punctuation on the wrong side.
+ * Digits count too (a "4" opening a sentence lands on the wrong side). Values filled in at run time
+ * are skipped; each branch of a `select` is checked.
+ */
+function checkOpening(locale: LocaleCode, message: string, ast: ReturnType<IntlMessageFormat['getAst']>, problems: ContentProblem[]): void {
+  for (const opening of openings(ast)) {
+    problems.push({
+      code: 'rtl-starts-latin',
+      locale,
+      message,
+      detail: `starts with “${opening}”: a right-to-left message must open with a word in its own script (put the Latin word or number later in the sentence)`,
+    });
+  }
+}
+
+const LATIN_RUN = /^[A-Za-z0-9\u00C0-\u024F\u1E00-\u1EFF][A-Za-z0-9\u00C0-\u024F\u1E00-\u1EFF'’-]*/u;
+const FIRST_LETTER = /[\p{L}\p{N}]/u;
+
+/** The Latin words (or numbers) a message may open with, one per branch that does. */
+function openings(ast: ReturnType<IntlMessageFormat['getAst']>): string[] {
+  for (const el of ast) {
+    if (el.type === 0) {
+      const at = el.value.search(FIRST_LETTER);
+      if (at < 0) continue;
+      const latin = LATIN_RUN.exec(el.value.slice(at));
+      return latin ? [latin[0]] : [];
+    }
+    if ('options' in el) return Object.values(el.options).flatMap((opt) => openings(opt.value));
+  }
+  return [];
 }
 
 const AST_TYPES: Record<number, string> = { 1: 'argument', 2: 'number', 3: 'date', 4: 'time', 5: 'select', 6: 'plural', 8: 'tag' };

@@ -91,7 +91,8 @@ export interface ContentProblem {
     | 'dead-end'
     | 'no-sources'
     | 'no-review-date'
-    | 'missing-keywords';
+    | 'missing-keywords'
+    | 'rtl-starts-latin';
   locale?: LocaleCode | string;
   topic?: string;
   message?: string;
