@@ -313,11 +313,23 @@ function checkScreens(content: Content, graph: TopicsFile, problems: ContentProb
 
     for (const { name, topic, spec } of screens) {
       spec.texts.forEach((t, i) => {
-        const text = render(t.message, t.values, topic);
-        if (text === undefined) return;
+        const sent = render(t.message, t.values, topic);
+        if (sent === undefined) return;
         const carriesChoices = i === spec.texts.length - 1 && spec.choices.length > 0;
-        fit(t.message, text, LIMITS.text, `text in ${name}`, topic, 'UTF-16 units');
-        if (carriesChoices) fit(t.message, text, LIMITS.bodyWithChoices, `body sent with choices in ${name}`, topic);
+        // The translation alone must fit as any message does: it is what is sent once it is updated.
+        const alone = content.translation(locale, t.message, t.values);
+        fit(t.message, alone, LIMITS.text, `text in ${name}`, topic, 'UTF-16 units');
+        if (carriesChoices) fit(t.message, alone, LIMITS.bodyWithChoices, `body sent with choices in ${name}`, topic);
+        if (sent === alone) return;
+        // A stale translation is sent with a note and the French text, in paragraphs. Both renderers
+        // split long text at paragraphs (WhatsApp sends the leading ones first and keeps the last ones
+        // with the buttons), so the stale form is held to what they need: every paragraph fits one
+        // message, and the last one (the French text's end) fits the body sent with choices.
+        const paragraphs = sent.split(/\n[ \t]*\n/);
+        for (const p of paragraphs) fit(t.message, p, LIMITS.text, `paragraph of the stale form in ${name}`, topic, 'UTF-16 units');
+        if (carriesChoices) {
+          fit(t.message, paragraphs.at(-1)!, LIMITS.bodyWithChoices, `last paragraph of the stale form, sent with choices in ${name},`, topic);
+        }
       });
       if (spec.choices.length > LIMITS.maxChoices) {
         problems.push({

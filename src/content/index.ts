@@ -1,5 +1,5 @@
 import { COMMANDS, type CommandName } from '../core/messages.js';
-import { LOCALES, type LocaleCode } from '../core/locales.js';
+import { LOCALES, SOURCE_LOCALE, type LocaleCode } from '../core/locales.js';
 import topicsJson from '../../locales/topics.json' with { type: 'json' };
 import frJson from '../../locales/fr.json' with { type: 'json' };
 import enJson from '../../locales/en.json' with { type: 'json' };
@@ -12,6 +12,8 @@ import tiJson from '../../locales/ti.json' with { type: 'json' };
 import { createFormatter, type Formatter, type MessageValues } from './format.js';
 import { normalise } from './normalise.js';
 import { createPhraseIndex, type PhraseIndex } from './phrase-index.js';
+import { flagsStaleTranslation, STALE_NOTE } from './screens.js';
+import { translationState, type TranslationState } from './versions.js';
 import {
   localeFileSchema,
   topicsFileSchema,
@@ -47,8 +49,15 @@ export interface Content {
   /** Deep-link payload → topic id. */
   readonly aliases: ReadonlyMap<string, string>;
   readonly locales: Readonly<Record<LocaleCode, LocaleInfo>>;
-  /** Formats a message in a locale (ICU, cached, bidi-isolated for RTL). */
+  /**
+   * Formats a message in a locale (ICU, cached, bidi-isolated for RTL) as the bot sends it: a stale
+   * translation comes with a note and the French text (see `flagsStaleTranslation`).
+   */
   text(locale: LocaleCode, id: string, values?: MessageValues): string;
+  /** The translation alone, without the stale note. */
+  translation(locale: LocaleCode, id: string, values?: MessageValues): string;
+  /** Where a translated message stands against the French: missing, stale, draft or reviewed (`source` for French). */
+  state(locale: LocaleCode, id: string): TranslationState | 'source';
   readonly matchers: Matchers;
 }
 
@@ -190,7 +199,23 @@ export function buildFromParsed({ topics: graph, locales }: ParsedContent): Cont
       status: file.status,
     };
   }
-  const formatter: Formatter = createFormatter(locales);
+  const source = locales.get(SOURCE_LOCALE);
+  const state = (locale: LocaleCode, id: string): TranslationState | 'source' => {
+    const file = locales.get(locale);
+    if (locale === SOURCE_LOCALE || !source || !file) return 'source';
+    return translationState(source, file, id);
+  };
+  // Worked out once per load: the formatter asks on every message.
+  const stale = new Set<string>();
+  for (const [locale, file] of locales) {
+    for (const id of Object.keys(file.messages)) if (state(locale, id) === 'stale') stale.add(`${locale}\u0000${id}`);
+  }
+  const formatter: Formatter = createFormatter(locales, {
+    isStale: (locale, id) => stale.has(`${locale}\u0000${id}`),
+    flags: flagsStaleTranslation,
+    source: SOURCE_LOCALE,
+    note: STALE_NOTE,
+  });
   return {
     rootId: graph.root,
     topics,
@@ -199,6 +224,8 @@ export function buildFromParsed({ topics: graph, locales }: ParsedContent): Cont
     aliases,
     locales: info,
     text: formatter.text,
+    translation: formatter.translation,
+    state,
     matchers: buildMatchers(locales),
   };
 }

@@ -104,6 +104,22 @@ export function unsupportedScreen(what: UnsupportedKind): ScreenSpec {
   };
 }
 
+/**
+ * Whether a stale translation of this message is sent with the "may be out of date" note and the
+ * French text. Labels, buttons, list words, contact lines and the web chat's words stay as they are:
+ * there is no room beside them, and the note itself would repeat.
+ */
+export function flagsStaleTranslation(id: string): boolean {
+  return !(
+    id.endsWith('.label') ||
+    /^(nav|list|contact|web)\./.test(id) ||
+    ['erase.yes', 'erase.no', 'who.me', 'who.relative', 'language.ask', STALE_NOTE].includes(id)
+  );
+}
+
+/** The line that introduces the French text after a stale translation. */
+export const STALE_NOTE = 'translation.outdated';
+
 /** Messages the engine uses outside topics; each must exist in every locale. */
 export const UI_MESSAGES = [
   'welcome',
@@ -137,4 +153,5 @@ export const UI_MESSAGES = [
   'who.ask',
   'who.me',
   'who.relative',
+  STALE_NOTE,
 ] as const;
