@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkContent, completeness, LIMITS } from './check.js';
+import { checkContent, completeness, LIMITS, reviewStatus } from './check.js';
 import { buildContent, ContentError, formatProblem, loadContent, SHIPPED_FILES, type ContentProblem } from './index.js';
 import type { LocaleFile, TopicsFile } from './schema.js';
 
@@ -54,6 +54,34 @@ describe('content:check on the shipped content', () => {
     const { gzipSync } = await import('node:zlib');
     const size = gzipSync(JSON.stringify(SHIPPED_FILES)).length;
     expect(size).toBeLessThan(200 * 1024);
+  });
+});
+
+describe('the review tables', () => {
+  it('count each locale’s messages as reviewed, draft, stale or missing, and name the reviewers', () => {
+    const files = structuredClone(SHIPPED_FILES) as unknown as { topics: TopicsFile; locales: Record<string, LocaleFile> };
+    const fa = files.locales.fa!;
+    fa.reviews = { 'r-zone.1': { by: 'Zahra', on: '2026-12-02' }, 'r-zone.2': { by: 'Zahra', on: '2026-12-03' }, 'r-zone.3': { by: 'Omid', on: '2026-12-01' } };
+    files.locales.fr!.messages['r-zone.3'] = 'Un texte français réécrit.';
+    delete fa.messages['r-zone.4'];
+    const status = reviewStatus(files)!;
+    const row = status.locales.find((l) => l.locale === 'fa')!;
+    expect(row.counts).toEqual({ reviewed: 2, draft: row.total - 4, stale: 1, missing: 1 });
+    // Omid's review was of the translation of the old French: it no longer counts.
+    expect(row.reviewers).toEqual(['Zahra: 2 messages, last 2026-12-03']);
+    expect(status.topics.find((t) => t.topic === 'r-zone')!.cells).toMatchObject({ fa: 'S1 M1', es: 'S1', en: 'S1', fr: 'src' });
+    expect(status.topics.find((t) => t.topic === 'r-duration')!).toMatchObject({ legal: 'needs-review', reviewBefore: '2027-01-31', cells: { fa: 'd' } });
+    expect(status.stale).toContainEqual({ locale: 'fa', message: 'r-zone.3' });
+    expect(status.stale).toContainEqual({ locale: 'ti', message: 'r-zone.3' });
+    // Stale is listed, not a problem; a missing message still is.
+    expect(checkContent(files).map((p) => p.code)).toEqual(['missing-message']);
+  });
+
+  it('mark a topic R once every one of its messages is reviewed', () => {
+    const files = structuredClone(SHIPPED_FILES) as unknown as { topics: TopicsFile; locales: Record<string, LocaleFile> };
+    const ids = ['b-help.label', ...topic(files, 'b-help').body];
+    files.locales.ti!.reviews = Object.fromEntries(ids.map((id) => [id, { by: 'Yonas', on: '2026-12-05' }]));
+    expect(reviewStatus(files)!.topics.find((t) => t.topic === 'b-help')!.cells.ti).toBe('R');
   });
 });
 

@@ -4,6 +4,7 @@ import { LOCALES, SOURCE_LOCALE, type LocaleCode } from '../core/locales.js';
 import { MissingMessageError } from './format.js';
 import { buildFromParsed, parseContentFiles, type Content, type ContentFiles, type ContentProblem } from './index.js';
 import type { LocaleFile, TopicsFile } from './schema.js';
+import { translationState, type TranslationState } from './versions.js';
 import {
   FIXED_SCREENS,
   topicChoices,
@@ -417,4 +418,99 @@ export function completeness(files: ContentFiles, problems: ContentProblem[]): C
       problems: problems.filter((p) => p.locale === code).length,
     };
   });
+}
+
+/** Where one locale's translation stands, message by message, and who reviewed it when. */
+export interface LocaleReviewRow {
+  locale: LocaleCode;
+  status: LocaleFile['status'];
+  total: number;
+  counts: Record<TranslationState, number>;
+  /** "Name: 12 messages, last 2026-12-01", most recent first. */
+  reviewers: string[];
+}
+
+/** One topic: its legal review, and for each locale a compact state of its label and body messages. */
+export interface TopicReviewRow {
+  topic: string;
+  legal: 'needs-review' | 'reviewed';
+  reviewedBy?: string;
+  reviewedOn?: string;
+  reviewBefore?: string;
+  verify: number;
+  /** `R` every message reviewed, `d` up to date but some still draft, `S2` two stale, `M1` one missing. */
+  cells: Record<LocaleCode, string>;
+}
+
+export interface ReviewStatus {
+  locales: LocaleReviewRow[];
+  topics: TopicReviewRow[];
+  /** The same cells for the messages outside topics (buttons, questions, notices). */
+  interface: Record<LocaleCode, string>;
+  /** Stale translations, listed for the translators; a normal state, not a problem. */
+  stale: { locale: LocaleCode; message: string }[];
+}
+
+/** Per locale and per topic, where the translations and the legal review stand (for `content:check`). */
+export function reviewStatus(files: ContentFiles): ReviewStatus | undefined {
+  const parsed = parseContentFiles(files);
+  if (!parsed.ok) return undefined;
+  const { topics, locales } = parsed.parsed;
+  const source = locales.get(SOURCE)!;
+  const ids = [...new Set([...requiredMessageIds(topics), ...Object.keys(source.messages)])].sort();
+  const stateOf = (code: LocaleCode, id: string): TranslationState | 'source' =>
+    code === SOURCE ? 'source' : translationState(source, locales.get(code)!, id);
+
+  const rows: LocaleReviewRow[] = [];
+  const stale: ReviewStatus['stale'] = [];
+  for (const code of LOCALES) {
+    const file = locales.get(code)!;
+    const counts: Record<TranslationState, number> = { reviewed: 0, draft: 0, stale: 0, missing: 0 };
+    if (code !== SOURCE) {
+      for (const id of ids) {
+        const state = stateOf(code, id) as TranslationState;
+        counts[state]++;
+        if (state === 'stale') stale.push({ locale: code, message: id });
+      }
+    }
+    const byReviewer = new Map<string, { n: number; last: string }>();
+    for (const [id, review] of Object.entries(file.reviews)) {
+      // Only reviews that still hold: of the translation of the current French.
+      if (stateOf(code, id) !== 'reviewed') continue;
+      const seen = byReviewer.get(review.by) ?? { n: 0, last: '' };
+      byReviewer.set(review.by, { n: seen.n + 1, last: review.on > seen.last ? review.on : seen.last });
+    }
+    const reviewers = [...byReviewer]
+      .sort((a, b) => b[1].last.localeCompare(a[1].last) || a[0].localeCompare(b[0]))
+      .map(([by, { n, last }]) => `${by}: ${n} message${n === 1 ? '' : 's'}, last ${last}`);
+    rows.push({ locale: code, status: file.status, total: ids.length, counts, reviewers });
+  }
+
+  const cellsFor = (messages: string[]) => {
+    const cells = {} as Record<LocaleCode, string>;
+    for (const code of LOCALES) {
+      if (code === SOURCE) {
+        cells[code] = 'src';
+        continue;
+      }
+      const states = messages.map((id) => stateOf(code, id));
+      const count = (s: TranslationState) => states.filter((x) => x === s).length;
+      const flags = [count('stale') && `S${count('stale')}`, count('missing') && `M${count('missing')}`].filter(Boolean);
+      cells[code] = flags.length > 0 ? flags.join(' ') : count('draft') > 0 ? 'd' : 'R';
+    }
+    return cells;
+  };
+  const topicRows: TopicReviewRow[] = topics.topics.map((t) => {
+    const cells = cellsFor([...new Set([`${t.id}.label`, ...t.body])]);
+    return {
+      topic: t.id,
+      legal: t.review?.status ?? 'needs-review',
+      ...(t.review?.reviewedBy ? { reviewedBy: t.review.reviewedBy } : {}),
+      ...(t.reviewedOn ? { reviewedOn: t.reviewedOn } : {}),
+      ...(t.review?.reviewBefore ? { reviewBefore: t.review.reviewBefore } : {}),
+      verify: t.review?.verify.length ?? 0,
+      cells,
+    };
+  });
+  return { locales: rows, topics: topicRows, interface: cellsFor([...UI_MESSAGES]), stale };
 }
