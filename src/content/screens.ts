@@ -117,6 +117,10 @@ export function flagsStaleTranslation(id: string): boolean {
   );
 }
 
+/** The local web chat's own words (header buttons, input), `web.<word>` in every locale. */
+export const WEB_WORDS = ['menu', 'language', 'volunteer', 'placeholder', 'send', 'subtitle'] as const;
+export type WebWord = (typeof WEB_WORDS)[number];
+
 /** The line that introduces the French text after a stale translation. */
 export const STALE_NOTE = 'translation.outdated';
 
@@ -154,4 +158,5 @@ export const UI_MESSAGES = [
   'who.me',
   'who.relative',
   STALE_NOTE,
+  ...WEB_WORDS.map((w) => `web.${w}` as const),
 ] as const;
