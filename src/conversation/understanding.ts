@@ -96,15 +96,14 @@ export function whoMenus(content: Content): { me: string; relative: string } | u
 }
 
 /**
- * The topic answering the same question for the other reader: topics that do share their id after the
+ * The topic answering the same question for the other reader: such topics share their id after the
  * branch prefix (`h-rights` for the person held, `r-rights` for a relative).
  */
 export function counterpart(topic: string, branch: string, content: Content): string | undefined {
-  const suffix = topic.slice(topic.indexOf('-') + 1);
-  if (suffix === topic) return undefined;
-  for (const [id, b] of content.branches) {
-    if (b === branch && id !== topic && id.slice(id.indexOf('-') + 1) === suffix && id.includes('-')) return id;
-  }
+  const suffixOf = (id: string) => (id.includes('-') ? id.slice(id.indexOf('-') + 1) : undefined);
+  const suffix = suffixOf(topic);
+  if (suffix === undefined) return undefined;
+  for (const [id, b] of content.branches) if (b === branch && id !== topic && suffixOf(id) === suffix) return id;
   return undefined;
 }
 
@@ -123,8 +122,7 @@ function whoIsUnclear(
   // Either both menus' words weigh about the same and the best answer lies in one of the two branches,
   // or the best answers are one topic of each branch and nothing else ("rights": mine or his?).
   const tied = me > 0 && relative > 0 && Math.abs(me - relative) < WHO_MARGIN && inWho(top[0]!);
-  const split =
-    top.length === 2 && top.every(inWho) && branchOf(top[0]!) !== branchOf(top[1]!);
+  const split = top.length === 2 && top.every(inWho) && branchOf(top[0]!) !== branchOf(top[1]!);
   if (!tied && !split) return undefined;
   const bestIn = (branch: string) => scored.find(([t]) => branchOf(t) === branch)?.[0] ?? branch;
   let forMe = bestIn(menus.me);
