@@ -3,7 +3,7 @@ import type { Content } from '../content/index.js';
 import type { Db } from '../storage/database.js';
 import type { Channel, ChannelCore } from './channel.js';
 import { createTelegramChannel, type TelegramChannelOptions } from './telegram/index.js';
-import { createWebChannel } from './web/index.js';
+import { createWebChannel, webWordsFrom } from './web/index.js';
 import { createWhatsAppChannel, type WhatsAppChannelOptions } from './whatsapp/index.js';
 
 /** Options that reach the channel adapters: mostly the far side of the network, for tests. */
@@ -29,7 +29,7 @@ type ChannelFactory = (deps: ChannelDeps, options: ChannelOptions) => Channel | 
 
 /** Every channel Relais knows. A new platform is a folder under `channels/` and one line here. */
 const REGISTRY: ChannelFactory[] = [
-  ({ config, db, core }) => (config.simulatorEnabled ? createWebChannel(db, core) : undefined),
+  ({ config, db, core, content }) => (config.simulatorEnabled ? createWebChannel(db, core, webWordsFrom(content)) : undefined),
   ({ config, core, now }, options) =>
     config.telegram ? createTelegramChannel(config.telegram, core, { now, ...options.telegram }) : undefined,
   ({ config, core, content, now }, options) =>

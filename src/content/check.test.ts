@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkContent, completeness, LIMITS } from './check.js';
+import { checkContent, completeness, LIMITS, reviewStatus } from './check.js';
 import { buildContent, ContentError, formatProblem, loadContent, SHIPPED_FILES, type ContentProblem } from './index.js';
 import type { LocaleFile, TopicsFile } from './schema.js';
 
@@ -57,6 +57,34 @@ describe('content:check on the shipped content', () => {
   });
 });
 
+describe('the review tables', () => {
+  it('count each locale’s messages as reviewed, draft, stale or missing, and name the reviewers', () => {
+    const files = structuredClone(SHIPPED_FILES) as unknown as { topics: TopicsFile; locales: Record<string, LocaleFile> };
+    const fa = files.locales.fa!;
+    fa.reviews = { 'r-zone.1': { by: 'Zahra', on: '2026-12-02' }, 'r-zone.2': { by: 'Zahra', on: '2026-12-03' }, 'r-zone.3': { by: 'Omid', on: '2026-12-01' } };
+    files.locales.fr!.messages['r-zone.3'] = 'Un texte français réécrit.';
+    delete fa.messages['r-zone.4'];
+    const status = reviewStatus(files)!;
+    const row = status.locales.find((l) => l.locale === 'fa')!;
+    expect(row.counts).toEqual({ reviewed: 2, draft: row.total - 4, stale: 1, missing: 1 });
+    // Omid's review was of the translation of the old French: it no longer counts.
+    expect(row.reviewers).toEqual(['Zahra: 2 messages, last 2026-12-03']);
+    expect(status.topics.find((t) => t.topic === 'r-zone')!.cells).toMatchObject({ fa: 'S1 M1', es: 'S1', en: 'S1', fr: 'src' });
+    expect(status.topics.find((t) => t.topic === 'r-duration')!).toMatchObject({ legal: 'needs-review', reviewBefore: '2027-01-31', cells: { fa: 'd' } });
+    expect(status.stale).toContainEqual({ locale: 'fa', message: 'r-zone.3' });
+    expect(status.stale).toContainEqual({ locale: 'ti', message: 'r-zone.3' });
+    // Stale is listed, not a problem; a missing message still is.
+    expect(checkContent(files).map((p) => p.code)).toEqual(['missing-message']);
+  });
+
+  it('mark a topic R once every one of its messages is reviewed', () => {
+    const files = structuredClone(SHIPPED_FILES) as unknown as { topics: TopicsFile; locales: Record<string, LocaleFile> };
+    const ids = ['b-help.label', ...topic(files, 'b-help').body];
+    files.locales.ti!.reviews = Object.fromEntries(ids.map((id) => [id, { by: 'Yonas', on: '2026-12-05' }]));
+    expect(reviewStatus(files)!.topics.find((t) => t.topic === 'b-help')!.cells.ti).toBe('R');
+  });
+});
+
 describe('content:check on broken samples', () => {
   it('a message missing in one locale', () => {
     const problems = broken((f) => delete f.locales.ar!.messages['h-rights.2']);
@@ -110,9 +138,9 @@ describe('content:check on broken samples', () => {
   });
 
   it('a body over 1024 characters sent with choices', () => {
-    const problems = broken((f) => (f.locales.ti!.messages['r-zone.3'] = 'ሀ'.repeat(1100)));
+    const problems = broken((f) => (f.locales.ti!.messages['b-keep.3'] = 'ሀ'.repeat(1100)));
     expect(problems).toContainEqual(
-      expect.objectContaining({ code: 'too-long', locale: 'ti', message: 'r-zone.3', detail: expect.stringMatching(/body sent with choices .* 1100 characters, over the limit of 1024/) }),
+      expect.objectContaining({ code: 'too-long', locale: 'ti', message: 'b-keep.3', detail: expect.stringMatching(/body sent with choices .* 1100 characters, over the limit of 1024/) }),
     );
   });
 
@@ -129,6 +157,26 @@ describe('content:check on broken samples', () => {
   it('more than 10 choices on one screen', () => {
     const problems = broken((f) => topic(f, 'relative').children.push('h-rights', 'h-leave'));
     expect(problems).toContainEqual(expect.objectContaining({ code: 'too-many-choices', topic: 'relative', detail: expect.stringMatching(/offers 11 choices, over the limit of 10/) }));
+  });
+
+  it('a right-to-left message or label that opens with a Latin word or a number', () => {
+    const problems = broken((f) => {
+      f.locales.fa!.messages['about.1'] = 'Relais دستیار یک انجمن است.';
+      f.locales.ar!.messages['held.label'] = '«OFPRA» والمطار';
+      f.locales.ps!.messages['r-duration.1'] = '4 ورځې';
+      f.locales.ar!.messages.unsupported = '{what, select, audio {Relais لا يقرأ} other {لا أستطيع قراءة هذا}}';
+      // Latin later in the sentence is fine, and so are left-to-right languages.
+      f.locales.ar!.messages['about.1'] = 'مساعد جمعية، Relais.';
+      f.locales.fr!.messages['about.1'] = 'Relais est un assistant.';
+    });
+    const opening = problems.filter((p) => p.code === 'rtl-starts-latin');
+    expect(opening.map((p) => [p.locale, p.message]).sort()).toEqual([
+      ['ar', 'held.label'],
+      ['ar', 'unsupported'],
+      ['fa', 'about.1'],
+      ['ps', 'r-duration.1'],
+    ]);
+    expect(formatProblem(opening.find((p) => p.message === 'held.label')!)).toMatch(/^\[rtl-starts-latin\] locale ar, message "held.label": starts with “OFPRA”/);
   });
 
   it('a topic no path reaches', () => {

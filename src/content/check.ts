@@ -4,6 +4,7 @@ import { LOCALES, SOURCE_LOCALE, type LocaleCode } from '../core/locales.js';
 import { MissingMessageError } from './format.js';
 import { buildFromParsed, parseContentFiles, type Content, type ContentFiles, type ContentProblem } from './index.js';
 import type { LocaleFile, TopicsFile } from './schema.js';
+import { translationState, type TranslationState } from './versions.js';
 import {
   FIXED_SCREENS,
   topicChoices,
@@ -155,6 +156,7 @@ function checkMessages(locales: Map<LocaleCode, LocaleFile>, required: Set<strin
       try {
         const mf = new IntlMessageFormat(text, code, undefined, { ignoreTag: true });
         sigs.set(id, argumentSignature(mf.getAst()));
+        if (file.direction === 'rtl') checkOpening(code, id, mf.getAst(), problems);
       } catch (error) {
         ok = false;
         problems.push({ code: 'icu-syntax', locale: code, message: id, detail: `ICU syntax error: ${(error as Error).message}` });
@@ -179,6 +181,41 @@ function checkMessages(locales: Map<LocaleCode, LocaleFile>, required: Set<strin
     }
   }
   return ok;
+}
+
+/**
+ * A right-to-left message must open with a word of its language. A paragraph takes its direction from
+ * its first letter, and although Relais isolates Latin runs ("⁨Relais⁩ …"), some older WhatsApp builds
+ * ignore the isolation and show the whole paragraph left to right, punctuation on the wrong side.
+ * Digits count too (a "4" opening a sentence lands on the wrong side). Values filled in at run time
+ * are skipped; each branch of a `select` is checked.
+ */
+function checkOpening(locale: LocaleCode, message: string, ast: ReturnType<IntlMessageFormat['getAst']>, problems: ContentProblem[]): void {
+  for (const opening of openings(ast)) {
+    problems.push({
+      code: 'rtl-starts-latin',
+      locale,
+      message,
+      detail: `starts with “${opening}”: a right-to-left message must open with a word in its own script (put the Latin word or number later in the sentence)`,
+    });
+  }
+}
+
+const LATIN_RUN = /^[A-Za-z0-9\u00C0-\u024F\u1E00-\u1EFF][A-Za-z0-9\u00C0-\u024F\u1E00-\u1EFF'’-]*/u;
+const FIRST_LETTER = /[\p{L}\p{N}]/u;
+
+/** The Latin words (or numbers) a message may open with, one per branch that does. */
+function openings(ast: ReturnType<IntlMessageFormat['getAst']>): string[] {
+  for (const el of ast) {
+    if (el.type === 0) {
+      const at = el.value.search(FIRST_LETTER);
+      if (at < 0) continue;
+      const latin = LATIN_RUN.exec(el.value.slice(at));
+      return latin ? [latin[0]] : [];
+    }
+    if ('options' in el) return Object.values(el.options).flatMap((opt) => openings(opt.value));
+  }
+  return [];
 }
 
 const AST_TYPES: Record<number, string> = { 1: 'argument', 2: 'number', 3: 'date', 4: 'time', 5: 'select', 6: 'plural', 8: 'tag' };
@@ -277,11 +314,23 @@ function checkScreens(content: Content, graph: TopicsFile, problems: ContentProb
 
     for (const { name, topic, spec } of screens) {
       spec.texts.forEach((t, i) => {
-        const text = render(t.message, t.values, topic);
-        if (text === undefined) return;
+        const sent = render(t.message, t.values, topic);
+        if (sent === undefined) return;
         const carriesChoices = i === spec.texts.length - 1 && spec.choices.length > 0;
-        fit(t.message, text, LIMITS.text, `text in ${name}`, topic, 'UTF-16 units');
-        if (carriesChoices) fit(t.message, text, LIMITS.bodyWithChoices, `body sent with choices in ${name}`, topic);
+        // The translation alone must fit as any message does: it is what is sent once it is updated.
+        const alone = content.translation(locale, t.message, t.values);
+        fit(t.message, alone, LIMITS.text, `text in ${name}`, topic, 'UTF-16 units');
+        if (carriesChoices) fit(t.message, alone, LIMITS.bodyWithChoices, `body sent with choices in ${name}`, topic);
+        if (sent === alone) return;
+        // A stale translation is sent with a note and the French text, in paragraphs. Both renderers
+        // split long text at paragraphs (WhatsApp sends the leading ones first and keeps the last ones
+        // with the buttons), so the stale form is held to what they need: every paragraph fits one
+        // message, and the last one (the French text's end) fits the body sent with choices.
+        const paragraphs = sent.split(/\n[ \t]*\n/);
+        for (const p of paragraphs) fit(t.message, p, LIMITS.text, `paragraph of the stale form in ${name}`, topic, 'UTF-16 units');
+        if (carriesChoices) {
+          fit(t.message, paragraphs.at(-1)!, LIMITS.bodyWithChoices, `last paragraph of the stale form, sent with choices in ${name},`, topic);
+        }
       });
       if (spec.choices.length > LIMITS.maxChoices) {
         problems.push({
@@ -369,4 +418,99 @@ export function completeness(files: ContentFiles, problems: ContentProblem[]): C
       problems: problems.filter((p) => p.locale === code).length,
     };
   });
+}
+
+/** Where one locale's translation stands, message by message, and who reviewed it when. */
+export interface LocaleReviewRow {
+  locale: LocaleCode;
+  status: LocaleFile['status'];
+  total: number;
+  counts: Record<TranslationState, number>;
+  /** "Name: 12 messages, last 2026-12-01", most recent first. */
+  reviewers: string[];
+}
+
+/** One topic: its legal review, and for each locale a compact state of its label and body messages. */
+export interface TopicReviewRow {
+  topic: string;
+  legal: 'needs-review' | 'reviewed';
+  reviewedBy?: string;
+  reviewedOn?: string;
+  reviewBefore?: string;
+  verify: number;
+  /** `R` every message reviewed, `d` up to date but some still draft, `S2` two stale, `M1` one missing. */
+  cells: Record<LocaleCode, string>;
+}
+
+export interface ReviewStatus {
+  locales: LocaleReviewRow[];
+  topics: TopicReviewRow[];
+  /** The same cells for the messages outside topics (buttons, questions, notices). */
+  interface: Record<LocaleCode, string>;
+  /** Stale translations, listed for the translators; a normal state, not a problem. */
+  stale: { locale: LocaleCode; message: string }[];
+}
+
+/** Per locale and per topic, where the translations and the legal review stand (for `content:check`). */
+export function reviewStatus(files: ContentFiles): ReviewStatus | undefined {
+  const parsed = parseContentFiles(files);
+  if (!parsed.ok) return undefined;
+  const { topics, locales } = parsed.parsed;
+  const source = locales.get(SOURCE)!;
+  const ids = [...new Set([...requiredMessageIds(topics), ...Object.keys(source.messages)])].sort();
+  const stateOf = (code: LocaleCode, id: string): TranslationState | 'source' =>
+    code === SOURCE ? 'source' : translationState(source, locales.get(code)!, id);
+
+  const rows: LocaleReviewRow[] = [];
+  const stale: ReviewStatus['stale'] = [];
+  for (const code of LOCALES) {
+    const file = locales.get(code)!;
+    const counts: Record<TranslationState, number> = { reviewed: 0, draft: 0, stale: 0, missing: 0 };
+    if (code !== SOURCE) {
+      for (const id of ids) {
+        const state = stateOf(code, id) as TranslationState;
+        counts[state]++;
+        if (state === 'stale') stale.push({ locale: code, message: id });
+      }
+    }
+    const byReviewer = new Map<string, { n: number; last: string }>();
+    for (const [id, review] of Object.entries(file.reviews)) {
+      // Only reviews that still hold: of the translation of the current French.
+      if (stateOf(code, id) !== 'reviewed') continue;
+      const seen = byReviewer.get(review.by) ?? { n: 0, last: '' };
+      byReviewer.set(review.by, { n: seen.n + 1, last: review.on > seen.last ? review.on : seen.last });
+    }
+    const reviewers = [...byReviewer]
+      .sort((a, b) => b[1].last.localeCompare(a[1].last) || a[0].localeCompare(b[0]))
+      .map(([by, { n, last }]) => `${by}: ${n} message${n === 1 ? '' : 's'}, last ${last}`);
+    rows.push({ locale: code, status: file.status, total: ids.length, counts, reviewers });
+  }
+
+  const cellsFor = (messages: string[]) => {
+    const cells = {} as Record<LocaleCode, string>;
+    for (const code of LOCALES) {
+      if (code === SOURCE) {
+        cells[code] = 'src';
+        continue;
+      }
+      const states = messages.map((id) => stateOf(code, id));
+      const count = (s: TranslationState) => states.filter((x) => x === s).length;
+      const flags = [count('stale') && `S${count('stale')}`, count('missing') && `M${count('missing')}`].filter(Boolean);
+      cells[code] = flags.length > 0 ? flags.join(' ') : count('draft') > 0 ? 'd' : 'R';
+    }
+    return cells;
+  };
+  const topicRows: TopicReviewRow[] = topics.topics.map((t) => {
+    const cells = cellsFor([...new Set([`${t.id}.label`, ...t.body])]);
+    return {
+      topic: t.id,
+      legal: t.review?.status ?? 'needs-review',
+      ...(t.review?.reviewedBy ? { reviewedBy: t.review.reviewedBy } : {}),
+      ...(t.reviewedOn ? { reviewedOn: t.reviewedOn } : {}),
+      ...(t.review?.reviewBefore ? { reviewBefore: t.review.reviewBefore } : {}),
+      verify: t.review?.verify.length ?? 0,
+      cells,
+    };
+  });
+  return { locales: rows, topics: topicRows, interface: cellsFor([...UI_MESSAGES]), stale };
 }

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LocaleCode } from '../core/locales.js';
+import { LOCALES, type LocaleCode } from '../core/locales.js';
+import type { ContentFiles } from './schema.js';
 
 /**
  * The content files on disk, for the command-line tools that change them (stamp, import). The bot
@@ -19,6 +20,14 @@ export const LOCALES_FOLDER = ((): string => {
 
 const localePath = (locale: LocaleCode, folder = LOCALES_FOLDER) => `${folder.replace(/\/?$/, '/')}${locale}.json`;
 
+/** Every content file of a folder as parsed JSON (for the tools that check a change before writing it). */
+export async function readContentFiles(folder = LOCALES_FOLDER): Promise<ContentFiles> {
+  const topics = JSON.parse(await readFile(`${folder.replace(/\/?$/, '/')}topics.json`, 'utf8')) as unknown;
+  const locales: Record<string, unknown> = {};
+  for (const locale of LOCALES) locales[locale] = await readLocaleJson(locale, folder);
+  return { topics, locales };
+}
+
 export async function readLocaleJson(locale: LocaleCode, folder?: string): Promise<Record<string, unknown>> {
   return JSON.parse(await readFile(localePath(locale, folder), 'utf8')) as Record<string, unknown>;
 }
@@ -34,7 +43,10 @@ export async function writeLocaleJson(locale: LocaleCode, data: Record<string, u
       if (reviews && Object.keys(reviews).length > 0) ordered.reviews = sortKeys(reviews as Record<string, unknown>);
     }
   }
-  await writeFile(localePath(locale, folder), JSON.stringify(ordered, null, 2));
+  // Keep the file's own ending (with or without a final newline), so a rewrite changes only what changed.
+  const path = localePath(locale, folder);
+  const newline = existsSync(path) && (await readFile(path, 'utf8')).endsWith('\n') ? '\n' : '';
+  await writeFile(path, JSON.stringify(ordered, null, 2) + newline);
 }
 
 function sortKeys(record: Record<string, unknown>): Record<string, unknown> {

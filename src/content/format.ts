@@ -28,9 +28,25 @@ export function isolateLtrRuns(text: string): string {
 }
 
 export interface Formatter {
-  /** The formatted message, bidi-isolated for RTL locales. Throws `MissingMessageError` if absent. */
+  /**
+   * The message as the bot sends it: formatted, bidi-isolated for RTL locales, and, when the
+   * translation is stale, followed by a short note and the French text. Throws `MissingMessageError`.
+   */
   text(locale: LocaleCode, id: string, values?: MessageValues): string;
+  /** The translation alone, without the stale note (what it will be once updated). */
+  translation(locale: LocaleCode, id: string, values?: MessageValues): string;
   has(locale: LocaleCode, id: string): boolean;
+}
+
+/**
+ * What the formatter needs to flag stale translations: which (locale, id) are stale, the source
+ * locale, and the note's message id. Labels and other short lines are never flagged (`flags`).
+ */
+export interface StaleOptions {
+  isStale(locale: LocaleCode, id: string): boolean;
+  flags(id: string): boolean;
+  source: LocaleCode;
+  note: string;
 }
 
 export class MissingMessageError extends Error {
@@ -49,6 +65,7 @@ export class MissingMessageError extends Error {
  */
 export function createFormatter(
   locales: ReadonlyMap<LocaleCode, { messages: Record<string, string>; direction: 'ltr' | 'rtl' }>,
+  stale?: StaleOptions,
 ): Formatter {
   const compiled = new Map<string, { mf: IntlMessageFormat; plain: Set<string> }>();
   const rendered = new Map<string, string>();
@@ -66,29 +83,41 @@ export function createFormatter(
     return entry;
   }
 
+  function translation(locale: LocaleCode, id: string, values?: MessageValues): string {
+    const rtl = locales.get(locale)?.direction === 'rtl';
+    if (!values) {
+      const key = `${locale}\u0000${id}`;
+      const cached = rendered.get(key);
+      if (cached !== undefined) return cached;
+      const out = String(compile(locale, id).mf.format());
+      const final = rtl ? isolateLtrRuns(out) : out;
+      rendered.set(key, final);
+      return final;
+    }
+    const { mf, plain } = compile(locale, id);
+    // Values from configuration (a phone number, an address) are isolated as a whole in RTL text;
+    // select keys are left alone so they still match their branch.
+    const vals: MessageValues = rtl
+      ? Object.fromEntries(Object.entries(values).map(([k, v]) => [k, plain.has(k) ? FSI + v + PDI : v]))
+      : values;
+    const out = String(mf.format(vals));
+    return rtl ? isolateLtrRuns(out) : out;
+  }
+
   return {
     has(locale, id) {
       return locales.get(locale)?.messages[id] !== undefined;
     },
+    translation,
     text(locale, id, values) {
-      const rtl = locales.get(locale)?.direction === 'rtl';
-      if (!values) {
-        const key = `${locale}\u0000${id}`;
-        const cached = rendered.get(key);
-        if (cached !== undefined) return cached;
-        const out = String(compile(locale, id).mf.format());
-        const final = rtl ? isolateLtrRuns(out) : out;
-        rendered.set(key, final);
-        return final;
-      }
-      const { mf, plain } = compile(locale, id);
-      // Values from configuration (a phone number, an address) are isolated as a whole in RTL text;
-      // select keys are left alone so they still match their branch.
-      const vals: MessageValues = rtl
-        ? Object.fromEntries(Object.entries(values).map(([k, v]) => [k, plain.has(k) ? FSI + v + PDI : v]))
-        : values;
-      const out = String(mf.format(vals));
-      return rtl ? isolateLtrRuns(out) : out;
+      const own = translation(locale, id, values);
+      if (!stale || !stale.flags(id) || !stale.isStale(locale, id)) return own;
+      // The translation was made from an older French text: the reader gets it, a line in their
+      // language saying so, and the French as it stands now, each its own paragraph (the renderers
+      // split long messages at paragraphs, so the French can ride alone with the buttons).
+      const note = locales.get(locale)?.messages[stale.note] !== undefined ? stale.note : undefined;
+      const noteText = translation(note ? locale : stale.source, stale.note);
+      return `${own}\n\n${noteText}\n\n${translation(stale.source, id, values)}`;
     },
   };
 }

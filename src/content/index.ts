@@ -1,5 +1,5 @@
 import { COMMANDS, type CommandName } from '../core/messages.js';
-import { LOCALES, type LocaleCode } from '../core/locales.js';
+import { LOCALES, SOURCE_LOCALE, type LocaleCode } from '../core/locales.js';
 import topicsJson from '../../locales/topics.json' with { type: 'json' };
 import frJson from '../../locales/fr.json' with { type: 'json' };
 import enJson from '../../locales/en.json' with { type: 'json' };
@@ -12,6 +12,8 @@ import tiJson from '../../locales/ti.json' with { type: 'json' };
 import { createFormatter, type Formatter, type MessageValues } from './format.js';
 import { normalise } from './normalise.js';
 import { createPhraseIndex, type PhraseIndex } from './phrase-index.js';
+import { flagsStaleTranslation, STALE_NOTE } from './screens.js';
+import { translationState, type TranslationState } from './versions.js';
 import {
   localeFileSchema,
   topicsFileSchema,
@@ -47,18 +49,27 @@ export interface Content {
   /** Deep-link payload → topic id. */
   readonly aliases: ReadonlyMap<string, string>;
   readonly locales: Readonly<Record<LocaleCode, LocaleInfo>>;
-  /** Formats a message in a locale (ICU, cached, bidi-isolated for RTL). */
+  /**
+   * Formats a message in a locale (ICU, cached, bidi-isolated for RTL) as the bot sends it: a stale
+   * translation comes with a note and the French text (see `flagsStaleTranslation`).
+   */
   text(locale: LocaleCode, id: string, values?: MessageValues): string;
+  /** The translation alone, without the stale note. */
+  translation(locale: LocaleCode, id: string, values?: MessageValues): string;
+  /** Where a translated message stands against the French: missing, stale, draft or reviewed (`source` for French). */
+  state(locale: LocaleCode, id: string): TranslationState | 'source';
   readonly matchers: Matchers;
 }
 
 export interface Matchers {
-  /** Typed words (any locale) → topic scores. */
-  topics: PhraseIndex<string>;
+  /** Typed words (any locale) → topic scores; each keyword is tagged with its locale. */
+  topics: PhraseIndex<string, LocaleCode>;
   /** Normalised whole message → command, per locale and across all locales. */
   commands: ReadonlyMap<string, { command: CommandName; locale: LocaleCode }[]>;
   /** Normalised whole message → yes/no, per locale. */
   answers: ReadonlyMap<string, { answer: 'yes' | 'no'; locale: LocaleCode }[]>;
+  /** Normalised whole message → an answer to "is it you, or someone close?", per locale. */
+  whoAnswers: ReadonlyMap<string, { answer: WhoAnswer; locale: LocaleCode }[]>;
   /** Normalised language name ("english", "العربيه", "portugues") → locale. */
   languageNames: ReadonlyMap<string, LocaleCode>;
   /** Urgency words: a message scoring on both `when` and `event` is urgent. */
@@ -67,6 +78,9 @@ export interface Matchers {
   lexicon: PhraseIndex<LocaleCode>;
   greetings: ReadonlySet<string>;
 }
+
+/** Who a person held is, for the one who writes: themselves, or someone close to them. */
+export type WhoAnswer = 'me' | 'relative';
 
 /** A problem with the content files, precise enough for a legal team to fix it. */
 export interface ContentProblem {
@@ -86,7 +100,8 @@ export interface ContentProblem {
     | 'dead-end'
     | 'no-sources'
     | 'no-review-date'
-    | 'missing-keywords';
+    | 'missing-keywords'
+    | 'rtl-starts-latin';
   locale?: LocaleCode | string;
   topic?: string;
   message?: string;
@@ -184,7 +199,23 @@ export function buildFromParsed({ topics: graph, locales }: ParsedContent): Cont
       status: file.status,
     };
   }
-  const formatter: Formatter = createFormatter(locales);
+  const source = locales.get(SOURCE_LOCALE);
+  const state = (locale: LocaleCode, id: string): TranslationState | 'source' => {
+    const file = locales.get(locale);
+    if (locale === SOURCE_LOCALE || !source || !file) return 'source';
+    return translationState(source, file, id);
+  };
+  // Worked out once per load: the formatter asks on every message.
+  const stale = new Set<string>();
+  for (const [locale, file] of locales) {
+    for (const id of Object.keys(file.messages)) if (state(locale, id) === 'stale') stale.add(`${locale}\u0000${id}`);
+  }
+  const formatter: Formatter = createFormatter(locales, {
+    isStale: (locale, id) => stale.has(`${locale}\u0000${id}`),
+    flags: flagsStaleTranslation,
+    source: SOURCE_LOCALE,
+    note: STALE_NOTE,
+  });
   return {
     rootId: graph.root,
     topics,
@@ -193,23 +224,26 @@ export function buildFromParsed({ topics: graph, locales }: ParsedContent): Cont
     aliases,
     locales: info,
     text: formatter.text,
+    translation: formatter.translation,
+    state,
     matchers: buildMatchers(locales),
   };
 }
 
 function buildMatchers(locales: ReadonlyMap<LocaleCode, LocaleFile>): Matchers {
-  const topicEntries: [string, string][] = [];
+  const topicEntries: [string, string, LocaleCode][] = [];
   const urgencyEntries: [string, 'when' | 'event'][] = [];
   const lexiconEntries: [string, LocaleCode][] = [];
   const commands = new Map<string, { command: CommandName; locale: LocaleCode }[]>();
   const answers = new Map<string, { answer: 'yes' | 'no'; locale: LocaleCode }[]>();
+  const whoAnswers = new Map<string, { answer: WhoAnswer; locale: LocaleCode }[]>();
   const languageNames = new Map<string, LocaleCode>();
   const greetings = new Set<string>();
 
   for (const [locale, file] of locales) {
     for (const [topicId, words] of Object.entries(file.keywords)) {
       for (const w of words) {
-        topicEntries.push([w, topicId]);
+        topicEntries.push([w, topicId, locale]);
         lexiconEntries.push([w, locale]);
       }
     }
@@ -228,6 +262,12 @@ function buildMatchers(locales: ReadonlyMap<LocaleCode, LocaleFile>): Matchers {
         answers.set(key, [...(answers.get(key) ?? []), { answer, locale }]);
       }
     }
+    for (const answer of ['me', 'relative'] as const) {
+      for (const w of file.words[answer]) {
+        const key = normalise(w);
+        whoAnswers.set(key, [...(whoAnswers.get(key) ?? []), { answer, locale }]);
+      }
+    }
     for (const w of file.words.hello) {
       greetings.add(normalise(w));
       lexiconEntries.push([w, locale]);
@@ -241,6 +281,7 @@ function buildMatchers(locales: ReadonlyMap<LocaleCode, LocaleFile>): Matchers {
     topics: createPhraseIndex(topicEntries),
     commands,
     answers,
+    whoAnswers,
     languageNames,
     urgency: createPhraseIndex(urgencyEntries),
     lexicon: createPhraseIndex(lexiconEntries),

@@ -13,12 +13,37 @@ describe('normalise', () => {
     ['لُجُوء', 'لجوء'],
     ['أنا في المطار', 'انا في المطار'],
     ['پناهندگی', 'پناهندگي'],
-    ['منطقه‌ی انتظار', 'منطقهي انتظار'],
+    ['منطقه‌ی انتظار', 'منطقه ي انتظار'],
     ['١٢', '12'],
     ['۳', '3'],
-    ['ዑቕባ', 'ዑቕባ'],
+    ['ዑቕባ', 'ዑቅባ'],
     ['/menu', 'menu'],
   ])('%s → %s', (input, output) => expect(normalise(input)).toBe(output));
+
+  // Both sides of every lookup go through `normalise`, so these pairs match whichever one is typed.
+  it.each([
+    ['the half-space is a space', 'نگه داشته شده‌ام', 'نگه داشته شده ام'],
+    ['command with a half-space', 'زبان‌ها', 'زبان ها'],
+    ['Urdu keyboard', 'ڈاکٹر', 'ډاکټر'],
+    ['Persian keyboard for Pashto', 'داکتر', 'ډاکټر'],
+    ['Pashto ړ ښ ځ څ ږ ڼ', 'ړښځڅږڼ', 'رشزسژن'],
+    ['Urdu yeh barree and heh doachashmee', 'ےھ', 'يه'],
+    ['Pashto ګ', 'ډګر', 'دگر'],
+    ['Ethiopian አ for Eritrean ኣ', 'አበይ አሎ', 'ኣበይ ኣሎ'],
+    ['ፀ for ጸ', 'ፅባሕ', 'ጽባሕ'],
+    ['ቅ for ቕ', 'ዑቅባ', 'ዑቕባ'],
+    ['ተአሲረ', 'ተአሲረ', 'ተኣሲረ'],
+    ['ሠ for ሰ', 'ሠላም', 'ሰላም'],
+    ['ኀ for ሐ', 'ኀው', 'ሐው'],
+    ['ዐ for ዓ', 'ዐርኪ', 'ዓርኪ'],
+    ['ኸ for ከ', 'ኸ', 'ከ'],
+  ])('%s: «%s» = «%s»', (_, a, b) => expect(normalise(a)).toBe(normalise(b)));
+
+  it('keeps apart what Tigrinya keeps apart', () => {
+    // Only the first order of አ and ዐ folds (the Eritrean spelling of "a"); ኡ, ኢ, እ… stay.
+    expect(normalise('ኡ ኢ እ')).toBe('ኡ ኢ እ');
+    expect(normalise('ሓወይ')).not.toBe(normalise('ሀወይ'));
+  });
 });
 
 describe('scripts and stems', () => {

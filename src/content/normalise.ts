@@ -4,43 +4,104 @@
  * everything is folded to one comparable form before any lookup.
  */
 
-// Arabic harakat, Quranic marks, superscript alef and tatweel carry no meaning for matching.
-const ARABIC_MARKS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]/g;
-// Zero-width joiners/non-joiners (Persian half-spaces), bidi controls and other format characters.
-const FORMAT_CHARS = /[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
-
-const CHAR_MAP: Record<string, string> = {
-  // Arabic letter variants that people (and keyboards) use interchangeably.
-  'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ٱ': 'ا',
-  'ى': 'ي', 'ی': 'ي', 'ې': 'ي', 'ۍ': 'ي', 'ئ': 'ي',
-  'ة': 'ه', 'ۀ': 'ه', 'ہ': 'ه', 'ە': 'ه',
-  'ك': 'ک', 'ګ': 'گ', 'ؤ': 'و',
-  // Arabic-Indic and Extended Arabic-Indic digits → ASCII, so "١" and "۱" pick choice 1.
-  '٠': '0', '١': '1', '٢': '2', '٣': '3', '٤': '4', '٥': '5', '٦': '6', '٧': '7', '٨': '8', '٩': '9',
-  '۰': '0', '۱': '1', '۲': '2', '۳': '3', '۴': '4', '۵': '5', '۶': '6', '۷': '7', '۸': '8', '۹': '9',
-  // Latin letters NFKD does not decompose.
-  'ß': 'ss', 'æ': 'ae', 'œ': 'oe', 'ø': 'o', 'ł': 'l', 'đ': 'd',
-  // Typographic apostrophes and dashes.
-  '’': "'", 'ʼ': "'", '‘': "'", '–': '-', '—': '-',
+/**
+ * One code-point table for every fold, read once per character: this runs on every message and on
+ * every keyword, and both sides must fold the same way, so a keyword written with one keyboard matches
+ * a word typed on another. `''` drops the character.
+ */
+const FOLD = new Map<number, string>();
+const fold = (from: string, to: string) => {
+  for (const ch of from) FOLD.set(ch.codePointAt(0)!, to);
 };
-const CHAR_RE = new RegExp(`[${Object.keys(CHAR_MAP).join('')}]`, 'g');
+const foldRange = (from: number, to: number, count: number) => {
+  for (let i = 0; i < count; i++) FOLD.set(from + i, String.fromCodePoint(to + i));
+};
+
+// Arabic harakat, Quranic marks, superscript alef and tatweel carry no meaning for matching.
+for (const [a, b] of [[0x0610, 0x061a], [0x064b, 0x065f], [0x0670, 0x0670], [0x06d6, 0x06ed], [0x0640, 0x0640]] as const) {
+  for (let c = a; c <= b; c++) FOLD.set(c, '');
+}
+// Bidi controls, zero-width spaces and joiners, the byte-order mark: invisible, meaningless here.
+for (const [a, b] of [[0x200b, 0x200f], [0x202a, 0x202e], [0x2066, 0x2069], [0xfeff, 0xfeff]] as const) {
+  for (let c = a; c <= b; c++) FOLD.set(c, '');
+}
+// The Persian half-space (zero-width non-joiner) separates the parts of a word: «شده‌ام» is «شده ام»
+// for a reader, and keywords are written with a space, so it becomes one.
+FOLD.set(0x200c, ' ');
+
+// Arabic letter variants that people (and keyboards) use interchangeably.
+fold('أإآٱ', 'ا');
+fold('ىیېۍئےۓ', 'ي');
+fold('ةۀہەھۂ', 'ه');
+fold('ك', 'ک');
+fold('ؤ', 'و');
+// Pashto letters typed on a Persian keyboard (ټ→ت…) or an Urdu one (ٹ→ت…): both sides fold to the
+// Persian letter, so «ډاکټر», «ڈاکٹر» and «داکتر» are one word.
+fold('ټٹ', 'ت');
+fold('ډڈ', 'د');
+fold('ړڑ', 'ر');
+fold('ښ', 'ش');
+fold('ځ', 'ز');
+fold('څ', 'س');
+fold('ږ', 'ژ');
+fold('ګ', 'گ');
+fold('ڼ', 'ن');
+// Arabic-Indic and Extended Arabic-Indic digits → ASCII, so "١" and "۱" pick choice 1.
+foldRange(0x0660, 0x30, 10);
+foldRange(0x06f0, 0x30, 10);
+
+// Ethiopic: the letters Tigrinya spelling treats as variants (Ethiopian and Amharic habits, keyboards
+// without Tigrinya letters) fold to the Eritrean spelling the content uses, whole series at a time
+// (eight orders per consonant): ፀ→ጸ, ሠ→ሰ, ኀ→ሐ, ቐ→ቀ (ቕ→ቅ), ኸ→ከ and their labialised forms.
+foldRange(0x1340, 0x1338, 8); // ፀ ፁ ፂ ፃ ፄ ፅ ፆ ፇ → ጸ ጹ ጺ ጻ ጼ ጽ ጾ ጿ
+foldRange(0x1220, 0x1230, 8); // ሠ → ሰ
+foldRange(0x1280, 0x1210, 8); // ኀ → ሐ
+foldRange(0x1250, 0x1240, 7); // ቐ → ቀ
+FOLD.set(0x1258, '\u1248'); // ቘ → ቈ
+foldRange(0x125a, 0x124a, 4);
+foldRange(0x12b8, 0x12a8, 7); // ኸ → ከ
+FOLD.set(0x12c0, '\u12b0'); // ዀ → ኰ
+foldRange(0x12c2, 0x12b2, 4);
+// The vowel "a" opening a syllable: Ethiopian spelling writes አ and ዐ, Eritrean ኣ and ዓ («አበይ» is «ኣበይ»).
+fold('አ', 'ኣ');
+fold('ዐ', 'ዓ');
+
+// Latin letters NFKD does not decompose; typographic apostrophes and dashes.
+fold('ß', 'ss');
+fold('æ', 'ae');
+fold('œ', 'oe');
+fold('ø', 'o');
+fold('ł', 'l');
+fold('đ', 'd');
+fold('’ʼ‘', "'");
+fold('–—', '-');
+
+/** Latin letters with diacritics (and combining marks): only then is the text decomposed to strip them. */
+const hasDiacritics = (c: number) => (c >= 0xc0 && c <= 0x36f) || (c >= 0x1e00 && c <= 0x1eff);
 
 /**
- * Folds text for comparison: lowercase, no Latin diacritics, no Arabic vowel marks, unified Arabic
- * letter variants, ASCII digits, punctuation turned into spaces, single spaces.
+ * Folds text for comparison: lowercase, no Latin diacritics, no Arabic vowel marks, unified Arabic,
+ * Persian, Pashto and Urdu letter variants, Ethiopic spelling variants, ASCII digits, half-spaces and
+ * punctuation turned into spaces, single spaces.
  */
 export function normalise(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(FORMAT_CHARS, '')
-    .replace(ARABIC_MARKS, '')
-    .replace(CHAR_RE, (c) => CHAR_MAP[c] ?? c)
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .normalize('NFC')
-    .replace(/[^\p{L}\p{N}\p{M}]+/gu, ' ')
-    .trim();
+  const lower = text.normalize('NFKC').toLowerCase();
+  // Unchanged runs are copied as slices: most characters of most messages fold to themselves.
+  let out = '';
+  let from = 0;
+  let decompose = false;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    if (c < 0xc0) continue;
+    const folded = FOLD.get(c);
+    if (folded !== undefined) {
+      out += lower.slice(from, i) + folded;
+      from = i + 1;
+    } else if (hasDiacritics(c)) decompose = true;
+  }
+  out += lower.slice(from);
+  if (decompose) out = out.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').normalize('NFC');
+  return out.replace(/[^\p{L}\p{N}\p{M}]+/gu, ' ').trim();
 }
 
 /** Splits normalised text into words. */

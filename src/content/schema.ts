@@ -93,8 +93,11 @@ export const localeFileSchema = z.object({
     (typeof COMMANDS)[number],
     typeof wordList
   >),
-  /** Answers to "are you sure?" and greetings (greetings help guess the language). */
-  words: z.object({ yes: wordList, no: wordList, hello: wordList }),
+  /**
+   * Answers to "are you sure?", greetings (they help guess the language), and answers to "is it you
+   * who is held, or someone close?" (`me`, `relative`; kinship words typed there work too).
+   */
+  words: z.object({ yes: wordList, no: wordList, hello: wordList, me: wordList, relative: wordList }),
   /** A message with a "when" word and an "event" word is urgent ("my flight is tomorrow"). */
   urgency: z.object({ when: wordList, event: wordList }),
 });

@@ -7,7 +7,7 @@ import type { NavItem, Topic } from './schema.js';
  * them; `content:check` renders the same descriptions in every locale to prove they fit every channel.
  *
  * Choice ids are short, stable, and never text: `t:<topicId>`, `nav:<item>`, `lang:<locale>`,
- * `erase:yes|no`. They stay valid across conversations, so an old button still does what it said.
+ * `erase:yes|no`, `who:me|relative`. They stay valid across conversations, so an old button still does what it said.
  */
 
 export const choiceId = {
@@ -16,6 +16,8 @@ export const choiceId = {
   language: (locale: LocaleCode) => `lang:${locale}`,
   eraseYes: 'erase:yes',
   eraseNo: 'erase:no',
+  whoMe: 'who:me',
+  whoRelative: 'who:relative',
 } as const;
 
 /** A choice whose label is a message id (or, for languages, a fixed native name). */
@@ -84,6 +86,14 @@ export const FIXED_SCREENS = {
   volunteer: { texts: [{ message: 'volunteer.requested' }], choices: [navChoice('back'), navChoice('menu')] },
   urgent: { texts: [{ message: 'urgent.detected' }], choices: [navChoice('menu')] },
   didYouMean: { texts: [{ message: 'didyoumean' }], choices: [] },
+  /** "Is it you who is held, or someone close to you?": asked when the words do not say who writes. */
+  who: {
+    texts: [{ message: 'who.ask' }],
+    choices: [
+      { id: choiceId.whoMe, label: { message: 'who.me' } },
+      { id: choiceId.whoRelative, label: { message: 'who.relative' } },
+    ],
+  },
 } satisfies Record<string, ScreenSpec>;
 
 /** Every unsupported-media screen, one per kind, for the checker. */
@@ -93,6 +103,26 @@ export function unsupportedScreen(what: UnsupportedKind): ScreenSpec {
     choices: [navChoice('volunteer'), navChoice('menu')],
   };
 }
+
+/**
+ * Whether a stale translation of this message is sent with the "may be out of date" note and the
+ * French text. Labels, buttons, list words, contact lines and the web chat's words stay as they are:
+ * there is no room beside them, and the note itself would repeat.
+ */
+export function flagsStaleTranslation(id: string): boolean {
+  return !(
+    id.endsWith('.label') ||
+    /^(nav|list|contact|web)\./.test(id) ||
+    ['erase.yes', 'erase.no', 'who.me', 'who.relative', 'language.ask', STALE_NOTE].includes(id)
+  );
+}
+
+/** The local web chat's own words (header buttons, input), `web.<word>` in every locale. */
+export const WEB_WORDS = ['menu', 'language', 'volunteer', 'placeholder', 'send', 'subtitle'] as const;
+export type WebWord = (typeof WEB_WORDS)[number];
+
+/** The line that introduces the French text after a stale translation. */
+export const STALE_NOTE = 'translation.outdated';
 
 /** Messages the engine uses outside topics; each must exist in every locale. */
 export const UI_MESSAGES = [
@@ -124,4 +154,9 @@ export const UI_MESSAGES = [
   'nav.language',
   'nav.about',
   'nav.erase',
+  'who.ask',
+  'who.me',
+  'who.relative',
+  STALE_NOTE,
+  ...WEB_WORDS.map((w) => `web.${w}` as const),
 ] as const;

@@ -81,6 +81,19 @@ describe('guessLanguage', () => {
     expect(guessLanguage(undefined, 'hello my brother is held', content)).toMatchObject({ status: 'sure', locale: 'en' });
   });
 
+  it('asks first in the language whose Latin-script spellings a first message uses (Arabizi, Finglish, Latin Pashto and Tigrinya)', () => {
+    expect(guessLanguage(undefined, 'khouya m7bous f matar', content)).toEqual({ status: 'ask', candidates: ['ar', 'fr', 'en'], from: 'words' });
+    expect(guessLanguage(undefined, '3ayez mohami', content)).toMatchObject({ status: 'ask', candidates: ['ar', 'fr', 'en'] });
+    expect(guessLanguage(undefined, 'zama wror pa airport ke band de', content)).toEqual({ status: 'ask', candidates: ['ps', 'fa', 'en'], from: 'words' });
+    expect(guessLanguage(undefined, 'vakil mikham', content)).toMatchObject({ status: 'ask', candidates: ['fa', 'ps', 'en'] });
+    expect(guessLanguage(undefined, 'hawey airport tetahizu', content)).toEqual({ status: 'ask', candidates: ['ti', 'en', 'fr'], from: 'words' });
+    // A greeting several of them share: those, in order.
+    expect(guessLanguage(undefined, 'salam', content)).toEqual({ status: 'ask', candidates: ['ar', 'fa', 'ps'], from: 'words' });
+    // A Latin-script language that leads is still chosen outright; a hint still wins over words.
+    expect(guessLanguage(undefined, 'bonjour mon frère est retenu', content)).toMatchObject({ status: 'sure', locale: 'fr' });
+    expect(guessLanguage({ languageCode: 'fr' }, 'khouya m7bous', content)).toMatchObject({ status: 'sure', locale: 'fr' });
+  });
+
   it('asks in French and English when nothing helps', () => {
     expect(guessLanguage(undefined, 'xyz', content)).toEqual({ status: 'ask', candidates: ['fr', 'en'], from: 'none' });
     expect(guessLanguage(undefined, undefined, content)).toEqual({ status: 'ask', candidates: ['fr', 'en'], from: 'none' });

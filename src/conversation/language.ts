@@ -9,7 +9,7 @@ import { LOCALES, type LocaleCode } from '../core/locales.js';
  */
 export type LanguageGuess =
   | { status: 'sure'; locale: LocaleCode; from: 'telegram' | 'script' | 'phone' | 'words' }
-  | { status: 'ask'; candidates: LocaleCode[]; from: 'script' | 'phone' | 'none' };
+  | { status: 'ask'; candidates: LocaleCode[]; from: 'script' | 'phone' | 'words' | 'none' };
 
 /** Telegram `language_code` (IETF) → locale. `prs` is Dari, written like Farsi. */
 export function localeFromLanguageCode(code: string | undefined): LocaleCode | undefined {
@@ -93,20 +93,53 @@ export function guessLanguage(hints: LanguageHints | undefined, text: string | u
   if (fromPhone.length > 1) return { status: 'ask', candidates: fromPhone, from: 'phone' };
   if (text && script === 'latin') {
     const byWords = guessFromWords(text, content);
-    if (byWords) return { status: 'sure', locale: byWords, from: 'words' };
+    if (byWords) return byWords;
   }
   return { status: 'ask', candidates: ['fr', 'en'], from: 'none' };
 }
 
-/** The Latin-script locale whose words the text uses most, when one clearly leads. */
-function guessFromWords(text: string, content: Content): LocaleCode | undefined {
+/**
+ * Locales written in another script whose people often type in Latin letters when their phone has no
+ * keyboard for it (Arabizi "khouya m7bous", Finglish "vakil", Latin-script Pashto "zama wror",
+ * Tigrinya "hawey"): their keyword lists carry those spellings.
+ */
+const OTHER_SCRIPT: readonly LocaleCode[] = ['ar', 'fa', 'ps', 'ti'];
+
+/**
+ * The second language offered beside one of those: French across the Maghreb, Dari and Pashto to each
+ * other (Afghans often read both), English for Eritreans.
+ */
+const SECOND: Partial<Record<LocaleCode, LocaleCode>> = { ar: 'fr', fa: 'ps', ps: 'fa', ti: 'en' };
+
+/**
+ * The language a Latin-script first message is written in, from the words it uses.
+ * - A Latin-script language that clearly leads is chosen (`sure`), as before.
+ * - A language of another script whose transliterations clearly lead is *asked*, first in the
+ *   picker, never chosen: someone typing Arabizi or Finglish on a phone without the keyboard may read
+ *   the script well, or may prefer French or English (many Maghrebi writers read French first), and
+ *   a wrong script is the one mistake a newcomer cannot read their way out of. The question costs one
+ *   tap, is written in that language too, and the first words' topic still opens after it.
+ */
+function guessFromWords(text: string, content: Content): LanguageGuess | undefined {
   const norm = normalise(text);
   const named = content.matchers.languageNames.get(norm);
-  if (named) return named;
-  const scores = [...content.matchers.lexicon.match(norm)]
-    .filter(([l]) => content.locales[l].direction === 'ltr' && l !== 'ti')
-    .sort((a, b) => b[1] - a[1]);
-  const [first, second] = scores;
-  if (!first || (second && second[1] === first[1])) return undefined;
-  return first[0];
+  if (named) return { status: 'sure', locale: named, from: 'words' };
+  const scores = [...content.matchers.lexicon.match(norm)].sort((a, b) => b[1] - a[1]);
+  const latin = scores.filter(([l]) => !OTHER_SCRIPT.includes(l));
+  const other = scores.filter(([l]) => OTHER_SCRIPT.includes(l));
+  const bestLatin = latin[0]?.[1] ?? 0;
+  const bestOther = other[0]?.[1] ?? 0;
+  if (bestLatin > bestOther) {
+    const [first, second] = latin;
+    if (second && second[1] === first![1]) return undefined;
+    return { status: 'sure', locale: first![0], from: 'words' };
+  }
+  if (bestOther === 0 || bestOther === bestLatin) return undefined;
+  // The leaders (a greeting such as "salam" is Arabic, Dari and Pashto alike), or the leader, its
+  // second language, and English or French.
+  const leaders = other.filter(([, v]) => v === bestOther).map(([l]) => l);
+  if (leaders.length > 1) return { status: 'ask', candidates: leaders.slice(0, 3), from: 'words' };
+  const leader = leaders[0]!;
+  const second = SECOND[leader] ?? 'fr';
+  return { status: 'ask', candidates: [leader, second, second === 'en' ? 'fr' : 'en'], from: 'words' };
 }

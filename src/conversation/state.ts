@@ -24,6 +24,11 @@ export interface ConversationState {
   lastChoices: string[];
   /** A topic to open once the language is chosen (deep link or first words). */
   pendingTopic?: string;
+  /**
+   * "Is it you who is held, or someone close?" was asked: the topic to open for each answer (the
+   * person's words named one for each, like `pendingTopic` does for languages).
+   */
+  pendingWho?: { me: string; relative: string };
   /** "Delete my data" was asked and awaits a yes. */
   pendingErase: boolean;
   /** The person said a flight, hearing or appeal is today or tomorrow. */

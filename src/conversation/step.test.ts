@@ -147,6 +147,26 @@ describe('first contact and the language picker', () => {
     expect(c.state.topic).toBe('h-asylum');
   });
 
+  it('asks in Arabic first when the first message is Arabizi, then opens what it asked for', () => {
+    const c = conversation();
+    const r = c.text('khouya m7bous f matar');
+    expect(c.state.locale).toBeUndefined();
+    expect(texts(r)[0]).toBe([content.text('ar', 'language.ask'), content.text('fr', 'language.ask'), content.text('en', 'language.ask')].join('\n'));
+    expect(lastChoices(r).slice(0, 3).map((ch) => ch.id)).toEqual(['lang:ar', 'lang:fr', 'lang:en']);
+    const picked = c.tap('lang:ar');
+    expect(picked.locale).toBe('ar');
+    expect(c.state.topic).toBe('relative');
+  });
+
+  it('carries on in Pashto when a Latin-script Pashto writer keeps typing instead of picking', () => {
+    const c = conversation();
+    c.text('zama wror pa airport ke band de');
+    expect(lastChoices(c.log.at(-1)!)[0]!.id).toBe('lang:ps');
+    const r = c.text('za gir yam');
+    expect(r.locale).toBe('ps');
+    expect(c.state.topic).toBe('held');
+  });
+
   it('answers a first question at once in the guessed language, offering to change it', () => {
     const c = conversation({ hints: { languageCode: 'fr' } });
     const r = c.text('combien de temps ?');
@@ -462,6 +482,93 @@ describe('free text', () => {
     expect(texts(r)).toEqual([content.text('en', 'stale')]);
     expect(c.tap('weird').outbound.length).toBeGreaterThan(0);
     expect(c.tap('lang:xx').outbound.length).toBeGreaterThan(0);
+  });
+});
+
+describe('who is writing: the person held, or someone close', () => {
+  it('asks one short question when the words do not say who writes, and opens the branch the answer names', () => {
+    const c = inLocale('en');
+    const r = c.text('brother held');
+    expect(texts(r)).toEqual([content.text('en', 'who.ask')]);
+    expect(lastChoices(r)).toEqual([
+      { id: 'who:me', label: content.text('en', 'who.me') },
+      { id: 'who:relative', label: content.text('en', 'who.relative') },
+    ]);
+    expect(c.state.onTopic).toBe(false);
+    c.tap('who:relative');
+    expect(c.state.topic).toBe('relative');
+    const d = inLocale('en');
+    d.text('brother held');
+    d.tap('who:me');
+    expect(d.state.topic).toBe('held');
+  });
+
+  it('remembers the question asked: the rights of the person held, or a relative’s view of them', () => {
+    const c = inLocale('en');
+    c.text('brother held rights');
+    c.tap('who:relative');
+    expect(c.state.topic).toBe('r-rights');
+    const d = inLocale('en');
+    d.text('brother held lawyer');
+    d.tap('who:me');
+    expect(d.state.topic).toBe('h-rights');
+  });
+
+  it.each([
+    ['fr', 'frère retenu', 'moi', 'held'],
+    ['fr', 'frère retenu', 'mon frère', 'relative'],
+    ['fr', 'frère retenu', 'une personne proche', 'relative'],
+    ['fr', 'frère retenu', '1', 'held'],
+    ['fr', 'frère retenu', '2', 'relative'],
+    ['en', 'brother held', 'me', 'held'],
+    ['en', 'brother held', 'my wife', 'relative'],
+    ['es', 'hermano detenido', 'yo', 'held'],
+    ['pt-BR', 'irmão detido', 'meu irmão', 'relative'],
+    ['ps', 'ورور نیولی', 'زه', 'held'],
+    ['ps', 'ورور نیولی', 'زما ورور', 'relative'],
+    ['ps', 'ورور نیولی', '٢', 'relative'],
+  ] as [LocaleCode, string, string, string][])('%s: «%s», then typing «%s» opens %s', (locale, first, answer, topic) => {
+    const c = inLocale(locale);
+    expect(lastChoices(c.text(first)).map((ch) => ch.id)).toEqual(['who:me', 'who:relative']);
+    const r = c.text(answer);
+    expect(c.state.topic).toBe(topic);
+    expect(c.state.pendingWho).toBeUndefined();
+    expect(r.locale).toBe(locale);
+  });
+
+  it('reads anything else after the question as a new message', () => {
+    const c = inLocale('fr');
+    c.text('frère retenu');
+    c.text('combien de temps');
+    expect(c.state.topic).toBe('r-duration');
+    expect(c.state.pendingWho).toBeUndefined();
+    // The question is not asked forever: a later "moi" is just a word.
+    c.text('moi');
+    expect(c.state.topic).toBe('r-duration');
+  });
+
+  it('an old "who" button opens its branch’s menu', () => {
+    const c = inLocale('en');
+    c.tap('who:relative');
+    expect(c.state.topic).toBe('relative');
+  });
+
+  it('still alerts a volunteer first when the unclear message carries a deadline', () => {
+    const c = inLocale('fr');
+    const r = c.text('frère retenu, vol demain');
+    expect(handoffs(r)[0]).toMatchObject({ urgent: true, reason: 'urgent-deadline' });
+    expect(texts(r)[0]).toBe(content.text('fr', 'urgent.detected'));
+    expect(lastChoices(r).map((ch) => ch.id)).toEqual(['who:me', 'who:relative']);
+  });
+
+  it('asks after the language when the first words were unclear', () => {
+    const c = conversation();
+    c.text('ورور نیولی');
+    expect(c.state.pendingWho).toEqual({ me: 'held', relative: 'relative' });
+    const r = c.tap('lang:ps');
+    expect(texts(r)).toEqual([content.text('ps', 'welcome'), content.text('ps', 'draft.notice'), content.text('ps', 'who.ask')]);
+    c.tap('who:relative');
+    expect(c.state.topic).toBe('relative');
   });
 });
 

@@ -16,7 +16,10 @@ import {
   pickedLanguage,
   said,
   scriptMismatch,
+  whoAnswerOf,
+  whoMenus,
   type Said,
+  type TopicMatch,
 } from './understanding.js';
 
 /**
@@ -95,6 +98,7 @@ function firstContact(s: ConversationState, turn: Turn, r: Reply): void {
     r.locale = guess.candidates[0]!;
     if (deepLink?.topic) s.pendingTopic = deepLink.topic;
     else if (hit?.status === 'one') s.pendingTopic = hit.topic;
+    else if (hit?.status === 'who') s.pendingWho = { me: hit.me, relative: hit.relative };
     if (urgentNow) {
       // A deadline in hours does not wait for the language question.
       s.urgent = true;
@@ -142,6 +146,9 @@ function handle(s: ConversationState, turn: Turn, r: Reply, offer: ConversationS
   const body = turn.inbound.body;
   const locale = s.locale!;
   r.locale = locale;
+  // "Is it you, or someone close?" holds for the next message only: anything else moves on.
+  const who = s.pendingWho;
+  delete s.pendingWho;
 
   if (!s.languageConfirmed && turn.said && scriptMismatch(turn.said.text, locale)) {
     // The guess was wrong (a French number writing in Arabic): guess again from the text.
@@ -167,17 +174,23 @@ function handle(s: ConversationState, turn: Turn, r: Reply, offer: ConversationS
     case 'command':
       return runCommand(s, body.command, r, offer);
     case 'choice':
-      return handleChoice(s, body.id, r, offer);
+      return handleChoice(s, body.id, r, offer, who);
     case 'unsupported':
       s.offer = 'unsupported-media';
       s.onTopic = false;
       return r.screen(unsupportedScreen(body.what));
     case 'text':
-      return handleText(s, turn.said!, r, offer);
+      return handleText(s, turn.said!, r, offer, who);
   }
 }
 
-function handleText(s: ConversationState, { norm }: Said, r: Reply, offer: ConversationState['offer']): void {
+function handleText(
+  s: ConversationState,
+  { norm }: Said,
+  r: Reply,
+  offer: ConversationState['offer'],
+  who: ConversationState['pendingWho'],
+): void {
   const { content } = r.ctx;
   const locale = s.locale!;
   const n = choiceNumber(norm);
@@ -191,8 +204,12 @@ function handleText(s: ConversationState, { norm }: Said, r: Reply, offer: Conve
   if (n !== undefined) {
     if (n === 0) return runCommand(s, 'menu', r, offer);
     const id = s.lastChoices[n - 1];
-    if (id) return handleChoice(s, id, r, offer);
+    if (id) return handleChoice(s, id, r, offer, who);
     return noMatch(s, r);
+  }
+  if (who) {
+    const answer = whoAnswerOf(norm, s, content);
+    if (answer) return openTopic(s, who[answer], r, { push: true });
   }
   const command = commandOf(norm, locale, content);
   if (command) return runCommand(s, command, r, offer);
@@ -200,14 +217,27 @@ function handleText(s: ConversationState, { norm }: Said, r: Reply, offer: Conve
   if (named) return chooseLanguage(s, named, r);
 
   const hit = matchTopic(norm, s, content);
-  if (isUrgent(norm, content)) return urgent(s, hit.status === 'one' ? hit.topic : undefined, r);
-  if (hit.status === 'one') return openTopic(s, hit.topic, r, { push: true });
-  if (hit.status === 'several') return didYouMean(s, hit.topics, r);
-  if (content.matchers.greetings.has(norm)) return goHome(s, r);
-  return noMatch(s, r);
+  if (isUrgent(norm, content)) return urgent(s, hit, r);
+  switch (hit.status) {
+    case 'one':
+      return openTopic(s, hit.topic, r, { push: true });
+    case 'several':
+      return didYouMean(s, hit.topics, r);
+    case 'who':
+      return askWho(s, hit, r);
+    case 'none':
+      if (content.matchers.greetings.has(norm)) return goHome(s, r);
+      return noMatch(s, r);
+  }
 }
 
-function handleChoice(s: ConversationState, id: string, r: Reply, offer: ConversationState['offer']): void {
+function handleChoice(
+  s: ConversationState,
+  id: string,
+  r: Reply,
+  offer: ConversationState['offer'],
+  who?: ConversationState['pendingWho'],
+): void {
   const { content } = r.ctx;
   if (id.startsWith('t:')) {
     const topic = id.slice(2);
@@ -224,6 +254,11 @@ function handleChoice(s: ConversationState, id: string, r: Reply, offer: Convers
     return runCommand(s, 'erase', r, offer);
   } else if (id === choiceId.eraseNo) {
     return cancelErase(s, r);
+  } else if (id === choiceId.whoMe || id === choiceId.whoRelative) {
+    const answer = id === choiceId.whoMe ? 'me' : 'relative';
+    // An old button, the question long gone: its branch's menu.
+    const topic = who?.[answer] ?? whoMenus(content)?.[answer];
+    if (topic) return openTopic(s, topic, r, { push: true });
   }
   // A button from older content, or a forged id: say so and show the menu.
   s.onTopic = false;
@@ -301,6 +336,8 @@ function chooseLanguage(s: ConversationState, locale: LocaleCode, r: Reply): voi
   draftNotice(s, r);
   const next = s.pendingTopic ?? s.topic ?? r.ctx.content.rootId;
   delete s.pendingTopic;
+  // The first words named someone held without saying who writes: ask now, in the chosen language.
+  if (s.pendingWho) return askWho(s, s.pendingWho, r);
   openTopic(s, next, r, { push: false });
 }
 
@@ -317,19 +354,28 @@ function askVolunteer(s: ConversationState, reason: HandoffReason, r: Reply): vo
   r.requestHandoff({ urgent: s.urgent, reason, ...(s.topic ? { topicId: s.topic } : {}) });
 }
 
-function urgent(s: ConversationState, topic: string | undefined, r: Reply): void {
+function urgent(s: ConversationState, hit: TopicMatch, r: Reply): void {
   s.urgent = true;
+  const topic = hit.status === 'one' ? hit.topic : undefined;
   const topicId = topic ?? s.topic;
-  if (topic) {
+  if (hit.status === 'one' || hit.status === 'who') {
     // Say it is urgent and that a volunteer is alerted, then still answer what was asked.
     r.text(r.message('urgent.detected'));
     for (const c of r.contacts()) r.text(c);
-    r.requestHandoff({ urgent: true, reason: 'urgent-deadline', topicId: topic });
-    return openTopic(s, topic, r, { push: true });
+    r.requestHandoff({ urgent: true, reason: 'urgent-deadline', ...(topicId ? { topicId } : {}) });
+    if (hit.status === 'who') return askWho(s, hit, r);
+    return openTopic(s, hit.topic, r, { push: true });
   }
   s.onTopic = false;
   r.screen(FIXED_SCREENS.urgent, r.contacts());
   r.requestHandoff({ urgent: true, reason: 'urgent-deadline', ...(topicId ? { topicId } : {}) });
+}
+
+/** "Is it you who is held, or someone close to you?", remembering what each answer opens. */
+function askWho(s: ConversationState, who: { me: string; relative: string }, r: Reply): void {
+  s.pendingWho = { me: who.me, relative: who.relative };
+  s.onTopic = false;
+  r.screen(FIXED_SCREENS.who);
 }
 
 function noMatch(s: ConversationState, r: Reply): void {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/content/index.js';
 import { startRelais, type TestRelais } from '../support/relais.js';
 
 /**
@@ -67,11 +68,13 @@ describe.skipIf(!available)('the /chat page in Chromium', () => {
     await context.close();
   });
 
-  it('shows Arabic right to left after switching language', async () => {
+  it('shows Arabic right to left after switching language, the page’s own words included', async () => {
+    const content = loadContent();
     const context = await browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();
     await page.goto(`${base}/chat?new`);
     await page.locator('.choices button').first().waitFor();
+    expect(await page.textContent('button[type=submit]')).toBe(content.text('en', 'web.send'));
     await page.click('[data-command="language"]');
     const arabic = page.locator('.choices button:not([disabled])', { hasText: 'العربية' });
     await arabic.first().waitFor();
@@ -79,6 +82,48 @@ describe.skipIf(!available)('the /chat page in Chromium', () => {
     await expect.poll(() => page.getAttribute('html', 'lang')).toBe('ar');
     const lastBot = page.locator('.msg:not(.mine)').last();
     expect(await lastBot.getAttribute('dir')).toBe('rtl');
+    // The header, the input and Send follow the reader's language and direction.
+    expect(await page.getAttribute('html', 'dir')).toBe('rtl');
+    await expect.poll(() => page.textContent('button[type=submit]')).toBe(content.text('ar', 'web.send'));
+    expect(await page.textContent('[data-command="menu"]')).toBe(content.text('ar', 'web.menu'));
+    expect(await page.textContent('[data-command="language"]')).toBe(content.text('ar', 'web.language'));
+    expect(await page.textContent('[data-command="volunteer"]')).toBe(content.text('ar', 'web.volunteer'));
+    expect(await page.getAttribute('#text', 'placeholder')).toBe(content.text('ar', 'web.placeholder'));
+    // The header sits right to left: Menu is now to the right of Volunteer.
+    const menu = (await page.locator('[data-command="menu"]').boundingBox())!;
+    const volunteer = (await page.locator('[data-command="volunteer"]').boundingBox())!;
+    expect(menu.x).toBeGreaterThan(volunteer.x);
+
+    // And back to a left-to-right language.
+    await page.click('[data-command="language"]');
+    const french = page.locator('.choices button:not([disabled])', { hasText: 'Français' });
+    await french.first().waitFor();
+    await french.first().click();
+    await expect.poll(() => page.getAttribute('html', 'dir')).toBe('ltr');
+    await expect.poll(() => page.textContent('button[type=submit]')).toBe(content.text('fr', 'web.send'));
     await context.close();
+  });
+});
+
+describe('the /chat page’s words', () => {
+  it('are served per locale, with the direction, and a bad locale is refused', async () => {
+    const relais = await startRelais();
+    const ar = await relais.request('/chat/api/words?locale=ar');
+    expect(ar.status).toBe(200);
+    const content = loadContent();
+    expect(await ar.json()).toEqual({
+      locale: 'ar',
+      direction: 'rtl',
+      words: {
+        menu: content.text('ar', 'web.menu'),
+        language: content.text('ar', 'web.language'),
+        volunteer: content.text('ar', 'web.volunteer'),
+        placeholder: content.text('ar', 'web.placeholder'),
+        send: content.text('ar', 'web.send'),
+        subtitle: content.text('ar', 'web.subtitle'),
+      },
+    });
+    expect(((await relais.request('/chat/api/words?locale=pt-BR').then((r) => r.json())) as { direction: string }).direction).toBe('ltr');
+    expect((await relais.request('/chat/api/words?locale=xx')).status).toBe(400);
   });
 });

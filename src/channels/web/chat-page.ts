@@ -1,7 +1,8 @@
 /**
  * The local web chat page: one self-contained document (no build step, no external assets), small
  * enough for a cheap phone. It shows the same replies a Telegram user would see: text, and choices as
- * buttons (typing the number works too).
+ * buttons (typing the number works too). Its own words (header buttons, input, Send) and its direction
+ * follow the conversation's language: the page asks `/chat/api/words` once per language it meets.
  */
 export const CHAT_PAGE = /* html */ `<!doctype html>
 <html lang="en">
@@ -32,15 +33,15 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
 </head>
 <body>
 <header>
-  <h1>Relais <span class="note">(local chat)</span></h1>
-  <button type="button" data-command="menu">☰ Menu</button>
-  <button type="button" data-command="language">🌐 Language</button>
-  <button type="button" data-command="volunteer">🙋 Volunteer</button>
+  <h1>Relais <span class="note" data-word="subtitle">(local chat)</span></h1>
+  <button type="button" data-command="menu" data-word="menu">☰ Menu</button>
+  <button type="button" data-command="language" data-word="language">🌐 Language</button>
+  <button type="button" data-command="volunteer" data-word="volunteer">🙋 Volunteer</button>
 </header>
 <main id="log" aria-live="polite"></main>
 <form id="form" autocomplete="off">
-  <input id="text" name="text" placeholder="Type a message or a number" aria-label="Message" maxlength="4000">
-  <button type="submit">Send</button>
+  <input id="text" name="text" placeholder="Type a message or a number" aria-label="Type a message or a number" maxlength="4000">
+  <button type="submit" data-word="send">Send</button>
 </form>
 <script>
 (() => {
@@ -65,10 +66,30 @@ export const CHAT_PAGE = /* html */ `<!doctype html>
     return div;
   }
 
+  // The page's own words, per language, fetched once each; the latest language asked wins.
+  const words = {};
+  let pageLocale = document.documentElement.lang;
+  async function useLocale(locale, direction) {
+    if (locale === pageLocale) return;
+    pageLocale = locale;
+    document.documentElement.lang = locale;
+    document.documentElement.dir = direction;
+    if (!words[locale]) {
+      const res = await fetch('/chat/api/words?locale=' + encodeURIComponent(locale)).catch(() => undefined);
+      if (!res || !res.ok) return;
+      words[locale] = (await res.json()).words;
+    }
+    if (pageLocale !== locale) return;
+    const w = words[locale];
+    document.querySelectorAll('[data-word]').forEach((el) => { if (w[el.dataset.word]) el.textContent = w[el.dataset.word]; });
+    input.placeholder = w.placeholder;
+    input.setAttribute('aria-label', w.placeholder);
+  }
+
   function render(reply) {
     const p = reply.payload;
     const div = bubble(p.message.text, false, p.direction, p.locale);
-    document.documentElement.lang = p.locale;
+    useLocale(p.locale, p.direction);
     if (p.message.kind === 'choices') {
       const box = document.createElement('div');
       box.className = 'choices';

@@ -1,5 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { Content } from '../../content/index.js';
+import { WEB_WORDS, type WebWord } from '../../content/screens.js';
+import { LOCALES, type Direction, type LocaleCode } from '../../core/locales.js';
 import { COMMANDS, type InboundMessage } from '../../core/messages.js';
 import { storableJson } from '../../core/text.js';
 import { deliveredTo, type DeliveredReply } from '../../outbox/rows.js';
@@ -33,10 +36,27 @@ const postSchema = z
   });
 
 const pollSchema = z.object({ session, after: z.coerce.number().int().min(0).default(0) });
+const wordsSchema = z.object({ locale: z.enum(LOCALES) });
 
 export type WebReply = DeliveredReply;
 
-export function createWebChannel(db: Db, core: ChannelCore): Channel {
+/** The page's own words in a locale (header buttons, input, Send), and the direction to lay it out in. */
+export interface WebWords {
+  locale: LocaleCode;
+  direction: Direction;
+  words: Record<WebWord, string>;
+}
+
+/** The web chat's words from the content: translated with the rest, `web.*` in every locale. */
+export function webWordsFrom(content: Content): (locale: LocaleCode) => WebWords {
+  return (locale) => ({
+    locale,
+    direction: content.locales[locale].direction,
+    words: Object.fromEntries(WEB_WORDS.map((w) => [w, content.translation(locale, `web.${w}`)])) as Record<WebWord, string>,
+  });
+}
+
+export function createWebChannel(db: Db, core: ChannelCore, words: (locale: LocaleCode) => WebWords): Channel {
   const routes = new Hono();
 
   routes.get('/', (c) => {
@@ -68,6 +88,14 @@ export function createWebChannel(db: Db, core: ChannelCore): Channel {
     // The page waits for its answer, so here processing happens before the response.
     await core.inbox.process(recorded);
     return c.json({ ok: true });
+  });
+
+  // The page asks once per language it meets: its buttons and input follow the conversation's language.
+  routes.get('/api/words', (c) => {
+    const query = wordsSchema.safeParse(c.req.query());
+    if (!query.success) return c.json({ error: z.prettifyError(query.error) }, 400);
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.json(words(query.data.locale));
   });
 
   routes.get('/api/messages', async (c) => {
