@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AssociationContacts } from '../core/association.js';
+import { parseOfficeHours, type OfficeHours } from './office-hours.js';
 import { isLocale, LOCALES, type LocaleCode } from '../core/locales.js';
 
 /**
@@ -100,6 +101,12 @@ const envSchema = z.object({
   ASSOCIATION_HOURS: optionalString,
   ASSOCIATION_ADDRESS: optionalString,
   ASSOCIATION_EMAIL: optionalString,
+  ASSOCIATION_URGENT_CONTACT: optionalString,
+
+  OFFICE_HOURS: optionalString,
+  OFFICE_HOLIDAYS: optionalString,
+  HANDOFF_ANSWER_MINUTES: unsetIfBlank(z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(10_080).optional()),
+  HANDOFF_AUTO_RELEASE_MINUTES: positiveInt(120, 10_080),
 
   CONSOLE_PASSWORD: optionalString,
   LOG_HASH_KEY: unsetIfBlank(z.string().min(16, 'must be at least 16 characters (a random secret)').optional()),
@@ -108,6 +115,17 @@ const envSchema = z.object({
   OUTBOX_LEASE_SECONDS: positiveInt(60, 3600),
   RETENTION_DAYS: positiveInt(90, 3650),
 });
+
+/** What a person asking for a volunteer is told, and how long a claim holds without a word. */
+export interface HandoffConfig {
+  officeHours: OfficeHours;
+  /** How soon a volunteer usually answers in office hours (unset: no promise, "as soon as we can"). */
+  answerMinutes?: number;
+  /** Who to call when it cannot wait, outside office hours (from configuration, never invented). */
+  urgentContact?: string;
+  /** A claimed case whose volunteer has been silent this long goes back to the queue. */
+  autoReleaseMs: number;
+}
 
 export interface TelegramConfig {
   botToken: string;
@@ -137,6 +155,7 @@ export interface Config {
   telegram?: TelegramConfig;
   whatsapp?: WhatsAppConfig;
   association: AssociationContacts;
+  handoff: HandoffConfig;
   consolePassword?: string;
   /** Key of the HMAC that tags identifiers in logs; random per process when unset. */
   logHashKey?: string;
@@ -176,6 +195,19 @@ export function parseConfig(env: EnvSource): Config {
     problems.push({ variable: missing, message: 'the re-engagement template needs both its name and its languages' });
   }
 
+  // Read from the raw strings, so that a wrong schedule is reported with every other problem.
+  const text = (name: string) => (typeof strings[name] === 'string' ? (strings[name] as string) : undefined);
+  let officeHours: OfficeHours = parseOfficeHours(undefined, undefined);
+  try {
+    officeHours = parseOfficeHours(text('OFFICE_HOURS'), undefined);
+  } catch (error) {
+    problems.push({ variable: 'OFFICE_HOURS', message: (error as Error).message });
+  }
+  try {
+    officeHours = { ...officeHours, holidays: parseOfficeHours(undefined, text('OFFICE_HOLIDAYS')).holidays };
+  } catch (error) {
+    problems.push({ variable: 'OFFICE_HOLIDAYS', message: (error as Error).message });
+  }
   if (problems.length > 0 || !e) throw new ConfigError(dedupe(problems));
 
   const telegram: TelegramConfig | undefined =
@@ -225,6 +257,12 @@ export function parseConfig(env: EnvSource): Config {
     ...(e.LOG_HASH_KEY ? { logHashKey: e.LOG_HASH_KEY } : {}),
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS, leaseMs: e.OUTBOX_LEASE_SECONDS * 1000 },
     retentionDays: e.RETENTION_DAYS,
+    handoff: {
+      officeHours,
+      ...(e.HANDOFF_ANSWER_MINUTES ? { answerMinutes: e.HANDOFF_ANSWER_MINUTES } : {}),
+      ...(e.ASSOCIATION_URGENT_CONTACT ? { urgentContact: e.ASSOCIATION_URGENT_CONTACT } : {}),
+      autoReleaseMs: e.HANDOFF_AUTO_RELEASE_MINUTES * 60_000,
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { createIntl, createIntlCache, type IntlShape } from '@formatjs/intl';
 import type { LocaleCode } from '../core/locales.js';
+import { TIME_ZONE } from '../core/time.js';
 
 /**
  * Dates, times and lists in the reader's language, in French time (Europe/Paris): office hours
@@ -10,7 +11,6 @@ import type { LocaleCode } from '../core/locales.js';
  * those on French documents and boarding passes (Persian and Pashto would otherwise default to the
  * Solar Hijri calendar), and the content writes numbers in ASCII digits too.
  */
-export const TIME_ZONE = 'Europe/Paris';
 
 const cache = createIntlCache();
 const shapes = new Map<LocaleCode, IntlShape>();
