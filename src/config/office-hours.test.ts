@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { availability, parisInstant, parseOfficeHours } from './office-hours.js';
+import { parisInstant } from '../core/time.js';
+import { availability, parseOfficeHours } from './office-hours.js';
 
 const hours = parseOfficeHours('mon-fri 09:00-18:00; sat 10:00-13:00', '2026-12-25, 2027-01-01');
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TIME_ZONE } from '../core/time.js';
+import { parisClock, parisInstant, WEEKDAYS as DAYS, type Weekday as Day } from '../core/time.js';
 
 /**
  * When the association's volunteers answer: a weekly schedule and holidays, in French time
@@ -11,8 +11,6 @@ import { TIME_ZONE } from '../core/time.js';
  *   OFFICE_HOLIDAYS="2026-12-25, 2027-01-01"
  */
 
-const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-type Day = (typeof DAYS)[number];
 
 /** Minutes since midnight, Paris time. */
 interface Span {
@@ -78,37 +76,4 @@ export function availability(hours: OfficeHours, now: Date): Availability {
     return { open: false, reopensAt: parisInstant(day.date, Math.min(...starts)) };
   }
   return { open: false, reopensAt: undefined };
-}
-
-const clock = new Intl.DateTimeFormat('en-CA', {
-  timeZone: TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  weekday: 'short',
-  hourCycle: 'h23',
-});
-
-/** The date, weekday and minutes of the day in Paris at an instant. */
-export function parisClock(at: Date): { date: string; weekday: number; minutes: number } {
-  const parts = Object.fromEntries(clock.formatToParts(at).map((p) => [p.type, p.value]));
-  return {
-    date: `${parts.year}-${parts.month}-${parts.day}`,
-    weekday: DAYS.indexOf(String(parts.weekday).toLowerCase().slice(0, 3) as Day),
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
-  };
-}
-
-/** The instant of a Paris wall-clock time (summer time handled: the offset is read for that day). */
-export function parisInstant(date: string, minutesOfDay: number): Date {
-  const guess = new Date(`${date}T00:00:00Z`).getTime() + minutesOfDay * 60_000;
-  // Paris is UTC+1 or UTC+2: correct the guess by the offset seen at that moment.
-  for (const offsetHours of [1, 2]) {
-    const candidate = new Date(guess - offsetHours * 3_600_000);
-    const seen = parisClock(candidate);
-    if (seen.date === date && seen.minutes === minutesOfDay) return candidate;
-  }
-  return new Date(guess - 3_600_000);
 }
