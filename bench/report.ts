@@ -27,6 +27,8 @@ interface RowBase {
 
 export interface NotApplicableRow extends RowBase {
   applicable: false;
+  /** `n/a`: the scenario does not exist on this database; `failed`: see the problems. */
+  why: 'n/a' | 'failed';
 }
 
 export interface MeasuredRow extends RowBase {
@@ -129,7 +131,7 @@ export function printReport(rows: Row[], o: ReportOptions, skipped: string[]): v
                 int(r.rssLoaded),
                 dec(r.cpu.server / r.updates),
               ]
-            : [r.label, ...Array<string>(13).fill(NA)],
+            : [r.label, ...Array<string>(13).fill(r.why)],
         ),
       ),
     );
@@ -237,11 +239,13 @@ export function printReport(rows: Row[], o: ReportOptions, skipped: string[]): v
       '               request to the last delivery (bare: its INSERT committed, before its answer).',
       '  p50/p99      webhook answer latency (closed loop: from sending; open loop: from the scheduled time).',
       '  reply p50/99 from sending an update to the first reply reaching the fake platform (needs one update per person).',
+      '               Relais answers the webhook before processing, so in the closed loop its backlog waits in the',
+      '               database and reply latency grows along the run; the open loop shows it at a steady rate.',
       '  stmts/upd    statements per update: Query + Execute messages on the PostgreSQL wire (PGlite: Relais /metrics).',
       '  RT/upd       round trips per update: Query + Sync messages (each is a request the client waits for).',
       '  commits/upd  transactions committed in the run\'s database (pg_stat_database.xact_commit; every autocommitted',
       '               statement is one; the bench\'s own checks and each new connection\'s start-up transaction are',
-      '               subtracted). PGlite: Relais /metrics when present.',
+      '               subtracted). PGlite: Relais\'s relais_db_transactions_total at /metrics, when present.',
       '  replies      messages delivered to the fake platform (Relais may answer in several messages).',
       '  RSS          the server process\'s resident memory (MiB): idle after start-up; peak over the first 10 s of load.',
       '  CPU ms/upd   the server process\'s CPU time per update (the database\'s own CPU not included, except PGlite\'s).',

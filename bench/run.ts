@@ -79,58 +79,70 @@ const RSS_WINDOW_MS = 10_000;
 /** Giving up on delivery when nothing moved for this long. */
 const STALL_MS = 60_000;
 
-const { values: args } = parseArgs({
-  options: {
-    requests: { type: 'string', default: '5000' },
-    connections: { type: 'string', default: '32' },
-    people: { type: 'string', default: '5000' },
-    text: { type: 'string', default: 'asile' },
-    rate: { type: 'string', default: '300' },
-    seconds: { type: 'string', default: '10' },
-    'open-connections': { type: 'string', default: '256' },
-    only: { type: 'string' },
-    scenarios: { type: 'string', default: ALL.join(',') },
-    open: { type: 'string' },
-    repeat: { type: 'string', default: '1' },
-    direct: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
-});
+function parseOptions() {
+  const { values: args } = parseArgs({
+    options: {
+      requests: { type: 'string', default: '5000' },
+      connections: { type: 'string', default: '32' },
+      people: { type: 'string', default: '5000' },
+      text: { type: 'string', default: 'asile' },
+      rate: { type: 'string', default: '300' },
+      seconds: { type: 'string', default: '10' },
+      'open-connections': { type: 'string', default: '256' },
+      only: { type: 'string' },
+      scenarios: { type: 'string', default: ALL.join(',') },
+      open: { type: 'string' },
+      repeat: { type: 'string', default: '1' },
+      direct: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
 
-if (args.help) {
-  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]!.replace(/^\/\*\*|^ \* ?/gm, ''));
-  process.exit(0);
+  if (args.help) {
+    console.log(readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]!.replace(/^\/\*\*|^ \* ?/gm, ''));
+    process.exit(0);
+  }
+
+  const positive = (name: string, text: string) => {
+    const n = Number(text);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number (got ${text})`);
+    return n;
+  };
+  const kinds = (text: string, option: string): TargetKind[] => {
+    if (text === 'none') return [];
+    const list = text.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const k of list) if (!ALL.includes(k as TargetKind)) throw new Error(`--${option}: unknown scenario ${k} (${ALL.join(', ')})`);
+    return ALL.filter((k) => list.includes(k));
+  };
+
+  const options = {
+    requests: Math.round(positive('requests', args.requests!)),
+    connections: Math.round(positive('connections', args.connections!)),
+    people: Math.round(positive('people', args.people!)),
+    text: args.text!,
+    rate: positive('rate', args.rate!),
+    seconds: positive('seconds', args.seconds!),
+    openConnections: Math.round(positive('open-connections', args['open-connections']!)),
+    scenarios: kinds(args.scenarios!, 'scenarios'),
+    open: [] as TargetKind[],
+    repeat: Math.round(positive('repeat', args.repeat!)),
+    direct: args.direct!,
+  };
+  // The open loop runs for the same scenarios unless told otherwise.
+  options.open = args.open ? kinds(args.open, 'open') : options.scenarios;
+  if (args.only && args.only !== 'postgres' && args.only !== 'pglite') throw new Error('--only takes postgres or pglite');
+  const databases = (['postgres', 'pglite'] as const).filter((d) => !args.only || args.only === d);
+  return { options, databases };
 }
 
-const positive = (name: string, text: string) => {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number (got ${text})`);
-  return n;
-};
-const kinds = (text: string, option: string): TargetKind[] => {
-  if (text === 'none') return [];
-  const list = text.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const k of list) if (!ALL.includes(k as TargetKind)) throw new Error(`--${option}: unknown scenario ${k} (${ALL.join(', ')})`);
-  return ALL.filter((k) => list.includes(k));
-};
-
-const options = {
-  requests: Math.round(positive('requests', args.requests!)),
-  connections: Math.round(positive('connections', args.connections!)),
-  people: Math.round(positive('people', args.people!)),
-  text: args.text!,
-  rate: positive('rate', args.rate!),
-  seconds: positive('seconds', args.seconds!),
-  openConnections: Math.round(positive('open-connections', args['open-connections']!)),
-  scenarios: kinds(args.scenarios!, 'scenarios'),
-  open: [] as TargetKind[],
-  repeat: Math.round(positive('repeat', args.repeat!)),
-  direct: args.direct!,
-};
-// The open loop runs for the same scenarios unless told otherwise.
-options.open = args.open ? kinds(args.open, 'open') : options.scenarios;
-if (args.only && args.only !== 'postgres' && args.only !== 'pglite') throw new Error('--only takes postgres or pglite');
-const databases = (['postgres', 'pglite'] as const).filter((d) => !args.only || args.only === d);
+let parsed: ReturnType<typeof parseOptions>;
+try {
+  parsed = parseOptions();
+} catch (error) {
+  console.error(`npm run bench: ${error instanceof Error ? error.message : error} (--help lists the options)`);
+  process.exit(2);
+}
+const { options, databases } = parsed;
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 type Db = 'postgres' | 'pglite';
@@ -192,7 +204,17 @@ async function main() {
           if (kind === 'grammy' && db === 'pglite') continue;
           const tag = options.repeat > 1 ? ` [${round}/${options.repeat}]` : '';
           process.stdout.write(`  ${db.padEnd(8)} ${mode.padEnd(6)} ${LABELS[kind].padEnd(22)}${tag} … `);
-          const row = await measure(db, kind, mode, helpers);
+          let row: MeasuredRow;
+          try {
+            row = await measure(db, kind, mode, helpers);
+          } catch (error) {
+            if (interrupted) throw error;
+            // One scenario failing (a server that does not start…) should not cost the others their figures.
+            const message = error instanceof Error ? error.message : String(error);
+            console.log(`failed\n${message.replace(/^/gm, '    ')}`);
+            skipped.push(`${LABELS[kind]}, ${db}, ${mode} loop${tag}: failed — ${message.split('\n')[0]}`);
+            continue;
+          }
           const key = `${mode}|${kind}`;
           runs.set(key, [...(runs.get(key) ?? []), row]);
           console.log(
@@ -207,7 +229,7 @@ async function main() {
         const measured = runs.get(`${mode}|${kind}`);
         // storage-psql speaks only to PostgreSQL: the reference has no embedded mode.
         if (measured) rows.push(median(measured));
-        else if (mode === 'closed') rows.push(notApplicable(db, kind, mode));
+        else if (mode === 'closed') rows.push(notApplicable(db, kind, mode, kind === 'grammy' && db === 'pglite' ? 'n/a' : 'failed'));
       }
     }
     if (helpers.proxy) {
@@ -238,8 +260,8 @@ function median(runs: MeasuredRow[]): MeasuredRow {
   return out;
 }
 
-function notApplicable(db: Db, kind: TargetKind, mode: 'closed' | 'open'): Row {
-  return { db, kind, label: LABELS[kind], mode, applicable: false };
+function notApplicable(db: Db, kind: TargetKind, mode: 'closed' | 'open', why: 'n/a' | 'failed'): Row {
+  return { db, kind, label: LABELS[kind], mode, applicable: false, why };
 }
 
 /** One run: a fresh database, a fresh server, the load, then the wait until every reply is delivered. */
@@ -375,6 +397,10 @@ async function measure(db: Db, kind: TargetKind, mode: 'closed' | 'open', helper
     if (fakeCounts.telegramFailures + fakeCounts.whatsappFailures > 0)
       problems.push(`${fakeCounts.telegramFailures + fakeCounts.whatsappFailures} failed platform calls`);
     if (wire?.encrypted) problems.push(`${wire.encrypted} TLS connections not counted`);
+    // Relais's own count against the wire's, once it has one: each checks the other.
+    if (wire && Number.isFinite(statements) && Math.abs(statements - wire.statements) > 0.02 * wire.statements) {
+      problems.push(`Relais /metrics counts ${statements} statements, the wire ${wire.statements}`);
+    }
 
     const updates = result.ok;
     const replies = kind === 'whatsapp' ? fakeCounts.whatsappSends : kind === 'bare' ? NaN : fakeCounts.telegramSends;
@@ -446,7 +472,9 @@ async function waitDelivered(
 ): Promise<Delivery> {
   if (kind === 'bare') return { lastDeliveryAt: result.lastAnswerAt, complete: true };
   const people = new Set(result.sends.map(([person]) => person)).size;
-  const lastAt = (c: FakeCounts) => c.lastSendAt ?? result.lastAnswerAt;
+  // Done = the last reply delivered and the last update committed: grammY writes its session after the
+  // reply and before answering, so its last answer can come after its last reply.
+  const lastAt = (c: FakeCounts) => Math.max(c.lastSendAt ?? 0, result.lastAnswerAt);
   let lastProgress = performance.now();
   let lastSeen = -1;
   for (;;) {
