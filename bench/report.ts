@@ -112,7 +112,7 @@ export function printReport(rows: Row[], o: ReportOptions, skipped: string[]): v
     );
     out.push(
       table(
-        ['', 'HTTP/s', 'updates/s', 'p50 ms', 'p99 ms', 'reply p50', 'reply p99', 'stmts/upd', 'RT/upd', 'commits/upd', 'replies', 'RSS idle', 'RSS 10s', 'CPU ms/upd'],
+        ['', 'HTTP/s', 'updates/s', 'p50 ms', 'p99 ms', 'reply p50', 'reply p99', 'stmts/upd', 'RT/upd', 'commits/upd', 'replies', 'RSS idle', 'RSS 10s', 'CPU ms/upd', 'PG ms/upd'],
         here.map((r) =>
           r.applicable
             ? [
@@ -130,8 +130,9 @@ export function printReport(rows: Row[], o: ReportOptions, skipped: string[]): v
                 int(r.rssIdle),
                 int(r.rssLoaded),
                 dec(r.cpu.server / r.updates),
+                db === 'postgres' ? dec(r.cpu.postgres / r.updates) : 'in server',
               ]
-            : [r.label, ...Array<string>(13).fill(r.why)],
+            : [r.label, ...Array<string>(14).fill(r.why)],
         ),
       ),
     );
@@ -142,7 +143,7 @@ export function printReport(rows: Row[], o: ReportOptions, skipped: string[]): v
       out.push('');
       out.push(
         table(
-          ['ratios', 'updates/s', 'HTTP p50', 'HTTP p99', 'reply p50', 'stmts/upd', 'commits/upd', 'RSS 10s', 'CPU ms/upd'],
+          ['ratios', 'updates/s', 'HTTP p50', 'HTTP p99', 'reply p50', 'stmts/upd', 'commits/upd', 'RSS 10s', 'CPU ms/upd', 'PG ms/upd'],
           relais.flatMap((r) =>
             refs.map((ref) => [
               `${r.label} ÷ ${ref.kind === 'bare' ? 'bare' : 'grammY'}`,
@@ -154,6 +155,7 @@ export function printReport(rows: Row[], o: ReportOptions, skipped: string[]): v
               ratio(r.commitsPerUpdate, ref.commitsPerUpdate),
               ratio(r.rssLoaded, ref.rssLoaded),
               ratio(r.cpu.server / r.updates, ref.cpu.server / ref.updates),
+              db === 'postgres' ? ratio(r.cpu.postgres / r.updates, ref.cpu.postgres / ref.updates) : NA,
             ]),
           ),
         ),
@@ -240,15 +242,18 @@ export function printReport(rows: Row[], o: ReportOptions, skipped: string[]): v
       '  p50/p99      webhook answer latency (closed loop: from sending; open loop: from the scheduled time).',
       '  reply p50/99 from sending an update to the first reply reaching the fake platform (needs one update per person).',
       '               Relais answers the webhook before processing, so in the closed loop its backlog waits in the',
-      '               database and reply latency grows along the run; the open loop shows it at a steady rate.',
+      '               database and reply latency grows along the run; the open loop shows it at a fixed rate.',
       '  stmts/upd    statements per update: Query + Execute messages on the PostgreSQL wire (PGlite: Relais /metrics).',
       '  RT/upd       round trips per update: Query + Sync messages (each is a request the client waits for).',
       '  commits/upd  transactions committed in the run\'s database (pg_stat_database.xact_commit; every autocommitted',
       '               statement is one; the bench\'s own checks and each new connection\'s start-up transaction are',
       '               subtracted). PGlite: Relais\'s relais_db_transactions_total at /metrics, when present.',
       '  replies      messages delivered to the fake platform (Relais may answer in several messages).',
-      '  RSS          the server process\'s resident memory (MiB): idle after start-up; peak over the first 10 s of load.',
-      '  CPU ms/upd   the server process\'s CPU time per update (the database\'s own CPU not included, except PGlite\'s).',
+      '  RSS          the server process\'s resident memory (MiB, VmRSS): idle, 1.5 s after start-up; 10s, the peak over',
+      '               the first 10 s of load (the whole run when it is shorter; the open loop is 10 s at a fixed rate).',
+      '  CPU ms/upd   the server process\'s CPU time per update (with PGlite, the database runs inside it). Less',
+      '               sensitive than throughput to other work on the machine: the steadiest figure of a noisy run.',
+      '  PG ms/upd    CPU time per update of the PostgreSQL backends serving the server\'s connections.',
       '  ratios       Relais ÷ reference, same run: below 1× is fewer updates/s, above 1× is more time, work or memory.',
       '  n/a          not measured: grammY\'s storage-psql has no PGlite mode; PGlite has no wire to count.',
       ...(pools.length

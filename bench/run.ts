@@ -361,7 +361,9 @@ async function measure(db: Db, kind: TargetKind, mode: 'closed' | 'open', helper
     } finally {
       clearInterval(sampler);
     }
-    const cpuUsed = await cpu.stop();
+    // The probe's own backend is the bench's, not the server's.
+    const probePid = pgProbe ? (await pgProbe.query<{ pid: number }>('select pg_backend_pid() as pid'))[0]?.pid : undefined;
+    const cpuUsed = await cpu.stop(probePid);
     const metricsAfter = await readMetrics(base);
     const wire = proxy ? await proxy.call<WireCounts>('counts') : undefined;
     const fakeCounts = await fakes.call<FakeCounts>('counts');
@@ -629,7 +631,7 @@ function cpuMeter(server: ChildProcess, generator: ChildProcess, helpers: Helper
       startMachine = machineCpu();
       startWall = performance.now();
     },
-    async stop(): Promise<CpuShare> {
+    async stop(excludedBackend?: number): Promise<CpuShare> {
       const wall = performance.now() - startWall;
       const machine = machineCpu();
       const used = (list: number[]) => list.reduce((sum, pid) => sum + Math.max(0, (cpuMs(pid) || 0) - (startCpu.get(pid) ?? 0)), 0);
@@ -637,7 +639,7 @@ function cpuMeter(server: ChildProcess, generator: ChildProcess, helpers: Helper
       const share: CpuShare = {
         wallMs: wall,
         server: used(p.server),
-        postgres: used(await backends()),
+        postgres: used((await backends()).filter((pid) => pid !== excludedBackend)),
         generator: used(p.generator),
         fakes: used(p.fakes),
         proxy: used(p.proxy),
