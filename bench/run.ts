@@ -201,6 +201,7 @@ async function main() {
     for (let round = 1; round <= options.repeat; round++) {
       for (const mode of ['closed', 'open'] as const) {
         for (const kind of mode === 'closed' ? options.scenarios : options.open) {
+          // storage-psql speaks only to PostgreSQL: the reference has no embedded mode.
           if (kind === 'grammy' && db === 'pglite') continue;
           const tag = options.repeat > 1 ? ` [${round}/${options.repeat}]` : '';
           process.stdout.write(`  ${db.padEnd(8)} ${mode.padEnd(6)} ${LABELS[kind].padEnd(22)}${tag} … `);
@@ -227,7 +228,6 @@ async function main() {
     for (const mode of ['closed', 'open'] as const) {
       for (const kind of mode === 'closed' ? options.scenarios : options.open) {
         const measured = runs.get(`${mode}|${kind}`);
-        // storage-psql speaks only to PostgreSQL: the reference has no embedded mode.
         if (measured) rows.push(median(measured));
         else if (mode === 'closed') rows.push(notApplicable(db, kind, mode, kind === 'grammy' && db === 'pglite' ? 'n/a' : 'failed'));
       }
@@ -249,10 +249,11 @@ function median(runs: MeasuredRow[]): MeasuredRow {
     return v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
   };
   const first = runs[0]!;
-  const out: MeasuredRow = { ...first, runs: runs.length, problems: [] };
+  const out: MeasuredRow = { ...first, problems: [] };
   for (const key of Object.keys(first) as Array<keyof MeasuredRow>) {
     if (typeof first[key] === 'number') (out as unknown as Record<string, number>)[key] = mid((r) => r[key] as number, runs);
   }
+  out.runs = runs.length;
   const cpu = { ...first.cpu };
   for (const key of Object.keys(cpu) as Array<keyof CpuShare>) cpu[key] = mid((r) => r.cpu[key], runs);
   out.cpu = cpu;
