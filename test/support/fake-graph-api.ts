@@ -104,8 +104,21 @@ export const failures = {
   },
 };
 
+export interface FakeGraphOptions {
+  /** Refuse any other bearer token (Meta's error 190). */
+  accessToken?: string;
+  /**
+   * Keep every call in `calls` (default). The bench turns this off: over tens of thousands of sends a
+   * growing history costs the fake memory and GC time on the machine it shares with the server measured.
+   */
+  keepCalls?: boolean;
+  /** Called once the answer to a call has been written (its outcome is final): the bench counts here. */
+  onCall?: (call: GraphCall) => void;
+}
+
 /** Starts the fake. Optionally requires a given bearer token (a wrong one gets Meta's error 190). */
-export async function startFakeGraphApi(options: { accessToken?: string } = {}): Promise<FakeGraphApi> {
+export async function startFakeGraphApi(options: FakeGraphOptions = {}): Promise<FakeGraphApi> {
+  const keepCalls = options.keepCalls ?? true;
   const calls: GraphCall[] = [];
   let sendScript: ScriptedFailure[] = [];
   let readScript: ScriptedFailure[] = [];
@@ -137,7 +150,8 @@ export async function startFakeGraphApi(options: { accessToken?: string } = {}):
       body,
       status: 200,
     };
-    calls.push(call);
+    if (keepCalls) calls.push(call);
+    if (options.onCall) res.on('finish', () => options.onCall!(call));
 
     if (options.accessToken && req.headers.authorization !== `Bearer ${options.accessToken}`) {
       call.status = 401;

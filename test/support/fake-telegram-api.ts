@@ -109,8 +109,20 @@ export interface FakeTelegramApi {
   close(): Promise<void>;
 }
 
-export async function startFakeTelegramApi(options: { token?: string } = {}): Promise<FakeTelegramApi> {
+export interface FakeTelegramOptions {
+  token?: string;
+  /**
+   * Keep every call in `calls` (default). The bench turns this off: over tens of thousands of sends a
+   * growing history costs the fake memory and GC time on the machine it shares with the server measured.
+   */
+  keepCalls?: boolean;
+  /** Called once the answer to a call has been written (its outcome is final): the bench counts here. */
+  onCall?: (call: TelegramCall) => void;
+}
+
+export async function startFakeTelegramApi(options: FakeTelegramOptions = {}): Promise<FakeTelegramApi> {
   const token = options.token ?? FAKE_BOT_TOKEN;
+  const keepCalls = options.keepCalls ?? true;
   const calls: TelegramCall[] = [];
   const scripts = new Map<string, ScriptedFailure[]>();
   const blocked = new Set<string>();
@@ -141,7 +153,8 @@ export async function startFakeTelegramApi(options: { token?: string } = {}): Pr
       }
     }
     const call: TelegramCall = { method, payload, ok: false };
-    calls.push(call);
+    if (keepCalls) calls.push(call);
+    if (options.onCall) res.on('finish', () => options.onCall!(call));
 
     if (callToken !== token) {
       call.errorCode = 401;
