@@ -7,6 +7,7 @@ import type { LocaleFile, TopicsFile } from './schema.js';
 import { translationState, type TranslationState } from './versions.js';
 import {
   FIXED_SCREENS,
+  INTAKE_SCREENS,
   topicChoices,
   UI_MESSAGES,
   UNSUPPORTED_KINDS,
@@ -272,6 +273,14 @@ function checkScreens(content: Content, graph: TopicsFile, problems: ContentProb
     });
   }
   for (const [name, spec] of Object.entries(FIXED_SCREENS)) screens.push({ name, spec });
+  for (const [name, spec] of Object.entries(INTAKE_SCREENS)) screens.push({ name: `intake ${name}`, spec });
+  // What happens next, with values as long as configuration and formatting make them.
+  for (const message of ['handoff.open', 'handoff.open.within', 'handoff.closed', 'handoff.urgent.contact', 'intake.intro', 'intake.done', 'intake.done.private', 'case.closed']) {
+    screens.push({
+      name: message,
+      spec: { texts: [{ message, values: { wait: '2 heures', when: 'mercredi 30 septembre à 09:00', contact: '+33 1 23 45 67 89' } }], choices: [] },
+    });
+  }
   for (const what of UNSUPPORTED_KINDS) screens.push({ name: `unsupported ${what}`, spec: unsupportedScreen(what) });
   screens.push({
     name: 'language picker',

@@ -43,3 +43,11 @@ export function formatDay(locale: LocaleCode, at: Date): string {
 export function formatList(locale: LocaleCode, items: string[]): string {
   return intlFor(locale).formatList(items, { type: 'conjunction' });
 }
+
+/** "30 minutes", "2 hours": how long a volunteer usually takes, rounded as a person would say it. */
+export function formatWait(locale: LocaleCode, minutes: number): string {
+  const intl = intlFor(locale);
+  if (minutes < 90) return intl.formatNumber(minutes, { style: 'unit', unit: 'minute', unitDisplay: 'long' });
+  if (minutes < 48 * 60) return intl.formatNumber(Math.round(minutes / 60), { style: 'unit', unit: 'hour', unitDisplay: 'long' });
+  return intl.formatNumber(Math.round(minutes / 1440), { style: 'unit', unit: 'day', unitDisplay: 'long' });
+}

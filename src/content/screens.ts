@@ -18,6 +18,9 @@ export const choiceId = {
   eraseNo: 'erase:no',
   whoMe: 'who:me',
   whoRelative: 'who:relative',
+  /** An intake answer: `in:<question>:<value>`; `in:skip` passes the question. */
+  intake: (question: string, value: string) => `in:${question}:${value}`,
+  intakeSkip: 'in:skip',
 } as const;
 
 /** A choice whose label is a message id (or, for languages, a fixed native name). */
@@ -96,6 +99,64 @@ export const FIXED_SCREENS = {
   },
 } satisfies Record<string, ScreenSpec>;
 
+const skip: ChoiceSpec = { id: choiceId.intakeSkip, label: { message: 'intake.skip' } };
+const answer = (question: string, value: string, label: ChoiceSpec['label'] = { message: `intake.${question}.${value}` }): ChoiceSpec => ({
+  id: choiceId.intake(question, value),
+  label,
+});
+
+/**
+ * The intake a person goes through when they ask for a volunteer: each question can be skipped, and
+ * each answer fills the case card (`CaseCard` in core/handoff.ts). Place names are written as on signs.
+ */
+export const INTAKE_SCREENS = {
+  who: {
+    texts: [{ message: 'intake.who.ask' }],
+    choices: [answer('who', 'person'), answer('who', 'relative'), answer('who', 'lawyer'), answer('who', 'other'), skip],
+  },
+  where: {
+    texts: [{ message: 'intake.where.ask' }],
+    choices: [answer('where', 'zone'), answer('where', 'border'), answer('where', 'elsewhere'), skip],
+  },
+  zone: {
+    texts: [{ message: 'intake.zone.ask' }],
+    choices: [
+      answer('zone', 'roissy', { literal: 'Roissy-CDG' }),
+      answer('zone', 'orly', { literal: 'Orly' }),
+      answer('zone', 'other'),
+      answer('zone', 'port'),
+      skip,
+    ],
+  },
+  border: {
+    texts: [{ message: 'intake.border.ask' }],
+    choices: [
+      answer('border', 'menton', { literal: 'Menton' }),
+      answer('border', 'montgenevre', { literal: 'Montgenèvre' }),
+      answer('border', 'hendaye', { literal: 'Hendaye' }),
+      answer('border', 'le-perthus', { literal: 'Le Perthus' }),
+      answer('border', 'other'),
+      skip,
+    ],
+  },
+  deadline: {
+    texts: [{ message: 'intake.deadline.ask' }],
+    choices: [answer('deadline', 'flight'), answer('deadline', 'hearing'), answer('deadline', 'appeal'), answer('deadline', 'none'), skip],
+  },
+  day: {
+    texts: [{ message: 'intake.day.ask' }],
+    choices: [answer('day', 'today'), answer('day', 'tomorrow'), answer('day', 'later'), skip],
+  },
+  date: { texts: [{ message: 'intake.date.ask' }], choices: [skip] },
+  time: { texts: [{ message: 'intake.time.ask' }], choices: [skip] },
+  consent: {
+    texts: [{ message: 'intake.consent.ask' }],
+    choices: [answer('consent', 'yes'), answer('consent', 'no'), skip],
+  },
+} satisfies Record<string, ScreenSpec>;
+
+export type IntakeQuestion = keyof typeof INTAKE_SCREENS;
+
 /** Every unsupported-media screen, one per kind, for the checker. */
 export function unsupportedScreen(what: UnsupportedKind): ScreenSpec {
   return {
@@ -113,7 +174,8 @@ export function flagsStaleTranslation(id: string): boolean {
   return !(
     id.endsWith('.label') ||
     /^(nav|list|contact|web)\./.test(id) ||
-    ['erase.yes', 'erase.no', 'who.me', 'who.relative', 'language.ask', STALE_NOTE].includes(id)
+    /^intake\.[a-z]+\.(?!ask$)[a-z-]+$/.test(id) ||
+    ['erase.yes', 'erase.no', 'who.me', 'who.relative', 'intake.skip', 'language.ask', STALE_NOTE].includes(id)
   );
 }
 
@@ -157,6 +219,18 @@ export const UI_MESSAGES = [
   'who.ask',
   'who.me',
   'who.relative',
+  'handoff.open',
+  'handoff.open.within',
+  'handoff.closed',
+  'handoff.urgent.contact',
+  'intake.intro',
+  'intake.done',
+  'intake.done.private',
+  'case.closed',
+  ...Object.values(INTAKE_SCREENS).flatMap((screen) => [
+    ...screen.texts.map((t) => t.message),
+    ...screen.choices.flatMap((c) => ('message' in c.label ? [c.label.message] : [])),
+  ]),
   STALE_NOTE,
   ...WEB_WORDS.map((w) => `web.${w}` as const),
 ] as const;

@@ -2,6 +2,7 @@ import type { Content } from '../content/index.js';
 import type { ChoiceSpec, ScreenSpec } from '../content/screens.js';
 import type { AssociationContacts } from '../core/association.js';
 import type { Direction, LocaleCode } from '../core/locales.js';
+import type { CaseCard } from '../core/handoff.js';
 import type { ChannelName, Choice, HandoffRequest, OutboundMessage } from '../core/messages.js';
 
 /** What a step reads besides the state and the message: the content, the association, the clock. */
@@ -10,6 +11,21 @@ export interface EngineContext {
   association: AssociationContacts;
   channel: ChannelName;
   now: Date;
+  /** The person's case, if one is open: while a volunteer holds it, the bot stays silent. */
+  case?: { status: 'open' | 'claimed'; card: CaseCard };
+  /** Whether volunteers answer now, and what to promise (office hours from configuration). */
+  availability?: Availability;
+}
+
+/** What the bot can honestly tell a person who asks for a volunteer. */
+export interface Availability {
+  open: boolean;
+  /** When the service opens again (outside office hours). */
+  reopensAt?: Date;
+  /** How soon a volunteer usually answers in office hours. */
+  answerMinutes?: number;
+  /** Who to call when it cannot wait (configuration). */
+  urgentContact?: string;
 }
 
 /**
@@ -20,6 +36,10 @@ export class Reply {
   readonly outbound: OutboundMessage[] = [];
   lastChoices: string[] | undefined;
   handoff: HandoffRequest | undefined;
+  /** What the intake learnt, for the case card. */
+  card: CaseCard | undefined;
+  /** The message was for the volunteer holding the case. */
+  relayed = false;
   eraseRequested = false;
 
   constructor(
@@ -50,6 +70,12 @@ export class Reply {
   requestHandoff(request: HandoffRequest): void {
     const urgent = request.urgent || (this.handoff?.urgent ?? false);
     this.handoff = { ...this.handoff, ...request, urgent };
+  }
+
+  /** One message, no choices: a screen whose old choices no longer apply. */
+  screenText(id: string, values?: Record<string, string>): void {
+    this.text(this.message(id, values));
+    this.lastChoices = [];
   }
 
   /** Sends each text as its own message; the last one carries the choices. */

@@ -1,4 +1,5 @@
 import type { LocaleCode } from '../core/locales.js';
+import type { IntakeState } from './intake.js';
 
 /** A conversation's memory between two messages. JSON-serialisable; stored by the caller. */
 export interface ConversationState {
@@ -35,6 +36,8 @@ export interface ConversationState {
   urgent: boolean;
   /** Why a volunteer was just offered, so the handoff carries the right reason. */
   offer?: 'no-match' | 'unsupported-media';
+  /** The intake after asking for a volunteer: the question waiting for an answer, the card so far. */
+  intake?: IntakeState;
 }
 
 /** A fresh conversation. */

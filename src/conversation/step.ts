@@ -3,6 +3,8 @@ import type { NavItem } from '../content/schema.js';
 import { choiceId, FIXED_SCREENS, topicChoices, unsupportedScreen, type ChoiceSpec } from '../content/screens.js';
 import { isLocale, LOCALES, type Direction, type LocaleCode } from '../core/locales.js';
 import { COMMANDS, type CommandName, type HandoffReason, type HandoffRequest, type InboundMessage, type OutboundMessage } from '../core/messages.js';
+import type { CaseCard } from '../core/handoff.js';
+import { answerIntake, cardFromBranch, startIntake, whatHappensNext } from './intake.js';
 import { guessLanguage } from './language.js';
 import { Reply, type EngineContext } from './replies.js';
 import { initialState, MAX_HISTORY, restoreState, type ConversationState } from './state.js';
@@ -37,6 +39,10 @@ export interface StepResult {
   direction: Direction;
   /** Open (or bump) a case for a volunteer. */
   handoff?: HandoffRequest;
+  /** What the intake learnt in this step: the whole card as the person has answered it so far. */
+  card?: CaseCard;
+  /** The message is for the volunteer who holds the person's case (the bot answered at most a command that leaves). */
+  relayed: boolean;
   /** The person just confirmed "delete my data": erase transcript, cases and events before storing `state`. */
   erase: boolean;
 }
@@ -62,7 +68,14 @@ export function step(state: ConversationState | null, inbound: InboundMessage, c
   if (!s.locale) firstContact(s, turn, r);
   else handle(s, turn, r, offer);
 
-  const done = { outbound: r.outbound, locale: r.locale, direction: r.direction(), ...(r.handoff ? { handoff: r.handoff } : {}) };
+  const done = {
+    outbound: r.outbound,
+    locale: r.locale,
+    direction: r.direction(),
+    relayed: r.relayed,
+    ...(r.handoff ? { handoff: r.handoff } : {}),
+    ...(r.card ? { card: r.card } : {}),
+  };
   if (r.eraseRequested) return { ...done, state: initialState(), erase: true };
   s.lastChoices = r.lastChoices ?? s.lastChoices;
   return { ...done, state: s, erase: false };
@@ -158,6 +171,18 @@ function handle(s: ConversationState, turn: Turn, r: Reply, offer: ConversationS
   // Carrying on in the guessed language confirms it.
   if (!(body.kind === 'command' && body.command === 'language') && !(body.kind === 'choice' && body.id === 'nav:language')) {
     if (s.greeted) s.languageConfirmed = true;
+  }
+
+  if (r.ctx.case?.status === 'claimed') {
+    // A volunteer holds the case: what the person writes is for them. The bot answers only the
+    // commands that leave (the menu, the language, "delete my data").
+    delete s.intake;
+    r.relayed = true;
+    if (!leaves(s, turn, r)) return;
+  } else if (s.intake) {
+    if (answerIntake(s, r, { ...(body.kind === 'choice' ? { choice: body.id } : {}), ...(turn.said ? { said: turn.said } : {}) })) return;
+    // Not an answer (a question, a command): the intake stops; what was answered stays on the card.
+    delete s.intake;
   }
 
   switch (body.kind) {
@@ -352,6 +377,27 @@ function askVolunteer(s: ConversationState, reason: HandoffReason, r: Reply): vo
   s.onTopic = false;
   r.screen(FIXED_SCREENS.volunteer, r.contacts());
   r.requestHandoff({ urgent: s.urgent, reason, ...(s.topic ? { topicId: s.topic } : {}) });
+  if (r.ctx.case?.status === 'claimed') return;
+  whatHappensNext(r);
+  // What the conversation already showed is not asked again: the branch read, the card so far.
+  const known = { ...cardFromBranch(s.topic ? r.ctx.content.branches.get(s.topic) : undefined), ...r.ctx.case?.card };
+  startIntake(s, r, known);
+}
+
+/** While a volunteer holds the case: the messages the bot still answers. */
+function leaves(s: ConversationState, turn: Turn, r: Reply): boolean {
+  const body = turn.inbound.body;
+  const leaving: readonly string[] = ['menu', 'language', 'erase'];
+  if (body.kind === 'command') return leaving.includes(body.command);
+  if (body.kind === 'choice') {
+    return ['nav:menu', 'nav:language', 'nav:erase', choiceId.eraseYes, choiceId.eraseNo].includes(body.id) || body.id.startsWith('lang:');
+  }
+  if (body.kind !== 'text' || !turn.said) return false;
+  const norm = turn.said.norm;
+  if (s.pendingErase && answerOf(norm, s.locale!, r.ctx.content)) return true;
+  if (norm === '0') return true;
+  const command = commandOf(norm, s.locale!, r.ctx.content);
+  return command !== undefined && leaving.includes(command);
 }
 
 function urgent(s: ConversationState, hit: TopicMatch, r: Reply): void {
@@ -369,6 +415,10 @@ function urgent(s: ConversationState, hit: TopicMatch, r: Reply): void {
   s.onTopic = false;
   r.screen(FIXED_SCREENS.urgent, r.contacts());
   r.requestHandoff({ urgent: true, reason: 'urgent-deadline', ...(topicId ? { topicId } : {}) });
+  if (r.ctx.case?.status === 'claimed') return;
+  // A deadline in hours: the card matters most here, and the volunteer must know when they answer.
+  whatHappensNext(r);
+  startIntake(s, r, { ...cardFromBranch(topicId ? r.ctx.content.branches.get(topicId) : undefined), ...r.ctx.case?.card });
 }
 
 /** "Is it you who is held, or someone close to you?", remembering what each answer opens. */
