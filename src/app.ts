@@ -3,10 +3,11 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { Channel, ChannelCore } from './channels/channel.js';
 import { createChannels, type ChannelOptions } from './channels/index.js';
-import type { Config } from './config/config.js';
+import type { Config, HandoffConfig } from './config/config.js';
+import { availability } from './config/office-hours.js';
 import { createConsoleRoutes } from './console/routes.js';
 import type { Content } from './content/index.js';
-import { step, type ConversationState } from './conversation/index.js';
+import { step, type Availability, type ConversationState } from './conversation/index.js';
 import type { ChannelName } from './core/messages.js';
 import { accessLog } from './http/access-log.js';
 import { healthHandler } from './http/health.js';
@@ -63,8 +64,17 @@ export function createApp(deps: AppDeps): RelaisApp {
     now,
     shareBatches: share,
     deliverSoon: share ? () => outbox.deliverSoon() : () => outbox.deliver().then(() => undefined),
-    runEngine: (state, inbound) =>
-      step(state as ConversationState | null, inbound, { content, association: config.association, channel: inbound.channel, now: now() }),
+    runEngine: (state, inbound, kase) => {
+      const at = now();
+      return step(state as ConversationState | null, inbound, {
+        content,
+        association: config.association,
+        channel: inbound.channel,
+        now: at,
+        ...(kase ? { case: { status: kase.status, card: kase.card } } : {}),
+        availability: availabilityAt(config.handoff, at),
+      });
+    },
   });
 
   const core: ChannelCore = {
@@ -100,4 +110,15 @@ export function createApp(deps: AppDeps): RelaisApp {
 
   const sweep = createSweep({ db, inbox, outbox, logger, retentionDays: config.retentionDays, now });
   return { app, inbox, outbox, channels, background, sweep };
+}
+
+/** What the engine may promise a person asking for a volunteer, now. */
+function availabilityAt(handoff: HandoffConfig, at: Date): Availability {
+  const now = availability(handoff.officeHours, at);
+  return {
+    open: now.open,
+    ...(!now.open && now.reopensAt ? { reopensAt: now.reopensAt } : {}),
+    ...(handoff.answerMinutes ? { answerMinutes: handoff.answerMinutes } : {}),
+    ...(handoff.urgentContact ? { urgentContact: handoff.urgentContact } : {}),
+  };
 }

@@ -50,9 +50,9 @@ export function createConsoleRoutes(deps: { db: Db; config: Config; logger: Logg
 <h2>Queue (${queue.length})</h2>
 ${queue.length === 0
   ? html`<p class="muted">No one is waiting for a volunteer.</p>`
-  : html`<table><thead><tr><th>#</th><th>Urgency</th><th>Why</th><th>Topic</th><th>Language</th><th>Channel</th><th>Person</th><th>Since</th></tr></thead><tbody>
+  : html`<table><thead><tr><th>#</th><th>Urgency</th><th>Why</th><th>Topic</th><th>Language</th><th>Channel</th><th>Status</th><th>Since</th></tr></thead><tbody>
 ${queue.map(
-  (q) => html`<tr><td>${q.id}</td><td class="${q.urgent ? 'urgent' : ''}">${q.urgent ? 'URGENT' : 'normal'}</td><td>${q.reason}</td><td>${q.topicId ?? ''}</td><td>${q.locale ?? ''}</td><td>${q.channel}</td><td>#${q.personId}</td><td>${q.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</td></tr>`,
+  (q) => html`<tr><td>${q.id}</td><td class="${q.urgent ? 'urgent' : ''}">${q.urgent ? 'URGENT' : 'normal'}</td><td>${q.reason}</td><td>${q.topicId ?? ''}</td><td>${q.locale ?? ''}</td><td>${q.channel}</td><td>${q.status}</td><td>${q.openedAt.slice(0, 16).replace('T', ' ')}</td></tr>`,
 )}
 </tbody></table>`}
 <h2>Messages not delivered (${stuck.length})</h2>

@@ -1,5 +1,5 @@
 /** The pure conversation engine: one `step` per message a person sends. */
 export { step, ABOUT_TOPIC, type StepResult } from './step.js';
 export { initialState, type ConversationState } from './state.js';
-export type { EngineContext } from './replies.js';
+export type { Availability, EngineContext } from './replies.js';
 export { matchTopic, isUrgent, parseStartPayload, type TopicMatch } from './understanding.js';

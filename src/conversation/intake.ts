@@ -42,7 +42,7 @@ export function startIntake(s: ConversationState, r: Reply, known: CaseCard): vo
     delete s.intake;
     return;
   }
-  r.text(r.message('intake.intro'));
+  r.say('intake.intro');
   s.intake = { question, card };
   ask(s, r);
 }
@@ -245,11 +245,11 @@ export function parseTime(norm: string): number | undefined {
 export function whatHappensNext(r: Reply): void {
   const availability = r.ctx.availability;
   if (!availability || availability.open) {
-    if (availability?.answerMinutes) r.text(r.message('handoff.open.within', { wait: formatWait(r.locale, availability.answerMinutes) }));
-    else r.text(r.message('handoff.open'));
+    if (availability?.answerMinutes) r.say('handoff.open.within', (locale) => ({ wait: formatWait(locale, availability.answerMinutes!) }));
+    else r.say('handoff.open');
     return;
   }
-  if (availability.reopensAt) r.text(r.message('handoff.closed', { when: formatDayAndTime(r.locale, availability.reopensAt) }));
-  else r.text(r.message('handoff.open'));
-  if (availability.urgentContact) r.text(r.message('handoff.urgent.contact', { contact: availability.urgentContact }));
+  if (availability.reopensAt) r.say('handoff.closed', (locale) => ({ when: formatDayAndTime(locale, availability.reopensAt!) }));
+  else r.say('handoff.open');
+  if (availability.urgentContact) r.say('handoff.urgent.contact', { contact: availability.urgentContact });
 }

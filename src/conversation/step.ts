@@ -39,6 +39,8 @@ export interface StepResult {
   direction: Direction;
   /** Open (or bump) a case for a volunteer. */
   handoff?: HandoffRequest;
+  /** For each outbound message, its French source when the reader reads another language (for volunteers). */
+  sources: (string | null)[];
   /** What the intake learnt in this step: the whole card as the person has answered it so far. */
   card?: CaseCard;
   /** The message is for the volunteer who holds the person's case (the bot answered at most a command that leaves). */
@@ -73,6 +75,7 @@ export function step(state: ConversationState | null, inbound: InboundMessage, c
     locale: r.locale,
     direction: r.direction(),
     relayed: r.relayed,
+    sources: r.sources,
     ...(r.handoff ? { handoff: r.handoff } : {}),
     ...(r.card ? { card: r.card } : {}),
   };
@@ -134,7 +137,7 @@ function firstContact(s: ConversationState, turn: Turn, r: Reply): void {
     return openTopic(s, deepLink.topic, r, { push: false });
   }
   // The first reply of a draft locale says so, right after the welcome (channels rely on the welcome coming first).
-  r.text(r.message('welcome'));
+  r.say('welcome');
   s.welcomed = true;
   draftNotice(s, r);
   const actionable =
@@ -193,7 +196,7 @@ function handle(s: ConversationState, turn: Turn, r: Reply, offer: ConversationS
         return chooseLanguage(s, link.locale, r);
       }
       if (link?.topic) return openTopic(s, link.topic, r, { push: true });
-      r.text(r.message('welcome'));
+      r.say('welcome');
       return goHome(s, r);
     }
     case 'command':
@@ -353,10 +356,10 @@ function chooseLanguage(s: ConversationState, locale: LocaleCode, r: Reply): voi
   s.greeted = true;
   r.locale = locale;
   if (!s.welcomed) {
-    r.text(r.message('welcome'));
+    r.say('welcome');
     s.welcomed = true;
   } else {
-    r.text(r.message('language.confirmed'));
+    r.say('language.confirmed');
   }
   draftNotice(s, r);
   const next = s.pendingTopic ?? s.topic ?? r.ctx.content.rootId;
@@ -370,7 +373,7 @@ function draftNotice(s: ConversationState, r: Reply): void {
   const locale = s.locale!;
   if (r.ctx.content.locales[locale].status !== 'draft' || s.draftNoticeFor === locale) return;
   s.draftNoticeFor = locale;
-  r.text(r.message('draft.notice'));
+  r.say('draft.notice');
 }
 
 function askVolunteer(s: ConversationState, reason: HandoffReason, r: Reply): void {
@@ -406,8 +409,8 @@ function urgent(s: ConversationState, hit: TopicMatch, r: Reply): void {
   const topicId = topic ?? s.topic;
   if (hit.status === 'one' || hit.status === 'who') {
     // Say it is urgent and that a volunteer is alerted, then still answer what was asked.
-    r.text(r.message('urgent.detected'));
-    for (const c of r.contacts()) r.text(c);
+    r.say('urgent.detected');
+    for (const c of r.contacts()) r.text(c.text, c.french);
     r.requestHandoff({ urgent: true, reason: 'urgent-deadline', ...(topicId ? { topicId } : {}) });
     if (hit.status === 'who') return askWho(s, hit, r);
     return openTopic(s, hit.topic, r, { push: true });

@@ -1,5 +1,5 @@
 import { describeInbound, type InboundMessage } from '../core/messages.js';
-import { eraseCasesOf, requestHandoff } from '../handoff/cases.js';
+import { applyCard, eraseCasesOf, notePersonMessages, openCasesOf, requestHandoff } from '../handoff/cases.js';
 import { countEvents, type CountIncrement } from '../observatory/counts.js';
 import { enqueueMany, eraseOutboxOf, releaseHeldOf } from '../outbox/rows.js';
 import { lockPeople, notePeopleWrote, type PersonKey } from '../people/people.js';
@@ -38,15 +38,14 @@ export async function applyBatch(
   const people = await lockPeople(tx, keys);
   const byKey = new Map(people.map((p) => [`${p.channel}\u0000${p.externalKey}`, p]));
   // Independent reads: postgres.js pipelines them on the transaction's connection.
-  const [events, conversations] = await Promise.all([
+  const personIds = people.map((p) => p.id);
+  const [events, conversations, openCases] = await Promise.all([
     waitingEventsOf(
       tx,
       keys.map((k) => ({ channel: k.channel, personKey: k.externalKey })),
     ),
-    conversationsOf(
-      tx,
-      people.map((p) => p.id),
-    ),
+    conversationsOf(tx, personIds),
+    openCasesOf(tx, personIds),
   ]);
   const stateOf = new Map(conversations.map((c) => [c.personId, { id: c.id, state: c.state }]));
 
@@ -58,6 +57,7 @@ export async function applyBatch(
   const applied: number[] = [];
   const counts: CountIncrement[] = [];
   const blocked = new Set<number>();
+  const caseMessages = new Map<number, Date>();
 
   for (const event of events) {
     const person = byKey.get(`${event.channel}\u0000${event.personKey}`);
@@ -72,7 +72,7 @@ export async function applyBatch(
     const isNew = Object.keys(current).length === 0;
     let result;
     try {
-      result = runEngine(isNew ? null : (current as Record<string, unknown>), inbound);
+      result = runEngine(isNew ? null : (current as Record<string, unknown>), inbound, openCases.get(person.id));
     } catch (error) {
       // Our bug, for this message only: count the attempt, keep the person's later messages waiting.
       blocked.add(person.id);
@@ -90,23 +90,36 @@ export async function applyBatch(
       await forgetEventsOf(tx, event.channel, event.personKey, event.id);
       dropWhere(transcript, (t) => t.personId === person.id);
       dropWhere(outbound, (o) => o.personId === person.id);
+      openCases.delete(person.id);
     } else {
-      transcript.push({ personId: person.id, author: 'person', text: describeInbound(inbound), meta: { kind: inbound.body.kind } });
-    }
-    for (const m of result.outbound) {
+      // A message written while the person has a case belongs to it (the volunteer's transcript).
+      const kase = openCases.get(person.id);
       transcript.push({
         personId: person.id,
-        author: 'bot',
-        text: m.text,
-        meta: m.kind === 'choices' ? { choices: m.choices.map((c) => c.id) } : null,
+        author: 'person',
+        text: describeInbound(inbound),
+        meta: { kind: inbound.body.kind },
+        caseId: kase?.id ?? null,
       });
-      outbound.push({ personId: person.id, channel: event.channel, payload: { message: m, locale: result.locale, direction: result.direction } });
+      if (kase) caseMessages.set(kase.id, inbound.receivedAt);
     }
+    result.outbound.forEach((m, i) => {
+      const french = result.sources[i];
+      const meta = { ...(m.kind === 'choices' ? { choices: m.choices.map((c) => c.id) } : {}), ...(french ? { fr: french } : {}) };
+      transcript.push({ personId: person.id, author: 'bot', text: m.text, meta: Object.keys(meta).length > 0 ? meta : null });
+      outbound.push({ personId: person.id, channel: event.channel, payload: { message: m, locale: result.locale, direction: result.direction } });
+    });
     counts.push({ metric: 'message.in', channel: event.channel, locale: result.locale });
     if (isNew) counts.push({ metric: 'conversation.started', channel: event.channel, locale: result.locale });
     if (result.handoff) {
-      await requestHandoff(tx, { personId: person.id, ...result.handoff, locale: result.locale });
+      const handoff = await requestHandoff(tx, { personId: person.id, ...result.handoff, locale: result.locale }, at);
+      if (handoff.status === 'opened') openCases.set(person.id, { id: handoff.caseId, status: 'open', card: {} });
       counts.push({ metric: result.handoff.urgent ? 'handoff.urgent' : 'handoff', channel: event.channel, locale: result.locale });
+    }
+    const kase = openCases.get(person.id);
+    if (result.card && kase) {
+      await applyCard(tx, kase.id, result.card, at);
+      kase.card = result.card;
     }
     states.set(person.id, { state: result.state, steps: (states.get(person.id)?.steps ?? 0) + 1 });
     const last = wrote.get(person.id);
@@ -132,6 +145,10 @@ export async function applyBatch(
     releaseHeldOf(tx, [...wrote.keys()], at),
     markAppliedMany(tx, applied, at),
     countEvents(tx, at, counts),
+    notePersonMessages(
+      tx,
+      [...caseMessages].map(([caseId, when]) => ({ caseId, at: when })),
+    ),
   ]);
   outcome.applied = applied.length;
   return outcome;

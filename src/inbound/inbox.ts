@@ -1,13 +1,14 @@
 import type { StepResult } from '../conversation/index.js';
 import type { ChannelName, InboundMessage } from '../core/messages.js';
+import type { OpenCase } from '../handoff/cases.js';
 import type { Logger } from '../logger.js';
 import type { PersonKey } from '../people/people.js';
 import type { Db } from '../storage/database.js';
 import { applyBatch } from './apply.js';
 import { firstSeen, noteFailedAttempt, peopleWaiting, recordEvents } from './events.js';
 
-/** What the inbox needs from the conversation engine: one pure step. */
-export type RunEngine = (state: Record<string, unknown> | null, inbound: InboundMessage) => StepResult;
+/** What the inbox needs from the conversation engine: one pure step, knowing the person's open case. */
+export type RunEngine = (state: Record<string, unknown> | null, inbound: InboundMessage, kase: OpenCase | undefined) => StepResult;
 
 export interface InboxOptions {
   db: Db;

@@ -10,8 +10,10 @@ import { conversations, messages, type MessageAuthor } from '../storage/schema.j
 export interface TranscriptEntry {
   author: MessageAuthor;
   text: string;
-  /** Machine-readable detail: the choice tapped, the choices offered. */
+  /** Machine-readable detail: the choice tapped, the choices offered, the French source. */
   meta?: Record<string, unknown> | null;
+  /** The case the line belongs to (written while a case was open). */
+  caseId?: number | null;
 }
 
 export async function appendTranscript(tx: DbOrTx, conversationId: number, entries: TranscriptEntry[]): Promise<void> {
@@ -25,11 +27,13 @@ export async function appendTranscript(tx: DbOrTx, conversationId: number, entri
  */
 export async function appendTranscripts(tx: DbOrTx, entries: (TranscriptEntry & { personId: number })[]): Promise<void> {
   if (entries.length === 0) return;
-  const rows = JSON.stringify(entries.map((e, n) => ({ n, person: e.personId, author: e.author, text: e.text, meta: e.meta ?? null })));
+  const rows = JSON.stringify(
+    entries.map((e, n) => ({ n, person: e.personId, author: e.author, text: e.text, meta: e.meta ?? null, case_id: e.caseId ?? null })),
+  );
   await tx.execute(sql`
-    insert into ${messages} (conversation_id, author, text, meta)
-    select c.id, v.author, v.text, v.meta
-    from jsonb_to_recordset(${rows}::jsonb) as v(n integer, person integer, author text, text text, meta jsonb)
+    insert into ${messages} (conversation_id, author, text, meta, case_id)
+    select c.id, v.author, v.text, v.meta, v.case_id
+    from jsonb_to_recordset(${rows}::jsonb) as v(n integer, person integer, author text, text text, meta jsonb, case_id integer)
     join ${conversations} c on c.person_id = v.person
     order by v.n`);
 }
