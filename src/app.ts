@@ -12,6 +12,7 @@ import type { ChannelName } from './core/messages.js';
 import { accessLog } from './http/access-log.js';
 import { healthHandler } from './http/health.js';
 import { metricsHandler } from './http/metrics.js';
+import { createHandoff, type Handoff } from './handoff/service.js';
 import { createInbox, type Inbox } from './inbound/inbox.js';
 import { createBackground, type Background } from './jobs/background.js';
 import { createSweep, type SweepReport } from './jobs/sweep.js';
@@ -42,6 +43,8 @@ export interface RelaisApp {
   app: Hono;
   inbox: Inbox;
   outbox: Outbox;
+  /** Cases as volunteers work them, from the console or the volunteers' group. */
+  handoff: Handoff;
   channels: Channel[];
   background: Background;
   /** The periodic work: events left unprocessed, due or expired outbox rows, retention. */
@@ -77,6 +80,9 @@ export function createApp(deps: AppDeps): RelaisApp {
     },
   });
 
+  // A reply or a close is delivered after the response, tracked like the webhooks' deferred work.
+  const handoff = createHandoff({ db, content, now, deliverSoon: () => background.defer(undefined, () => outbox.deliverSoon()) });
+
   const core: ChannelCore = {
     inbox,
     people: { setReachability: (channel, personKey, reason) => setReachability(db, { channel, externalKey: personKey }, reason, now()) },
@@ -90,6 +96,7 @@ export function createApp(deps: AppDeps): RelaisApp {
   const app = new Hono();
   app.use(requestId());
   app.use(accessLog(logger));
+  app.use(background.requestScope());
   app.onError((error, c) => {
     // Expected refusals (basic auth's 401…) carry their own response.
     if (error instanceof HTTPException) return error.getResponse();
@@ -108,8 +115,8 @@ export function createApp(deps: AppDeps): RelaisApp {
       : c.json({ name: 'Relais', channels: channels.map((ch) => ch.name), health: '/healthz' }),
   );
 
-  const sweep = createSweep({ db, inbox, outbox, logger, retentionDays: config.retentionDays, now });
-  return { app, inbox, outbox, channels, background, sweep };
+  const sweep = createSweep({ db, inbox, outbox, handoff, logger, retentionDays: config.retentionDays, autoReleaseMs: config.handoff.autoReleaseMs, now });
+  return { app, inbox, outbox, handoff, channels, background, sweep };
 }
 
 /** What the engine may promise a person asking for a volunteer, now. */

@@ -18,6 +18,8 @@ export interface ChannelCore {
   outbox: {
     /** A platform reported that a message it had accepted failed (WhatsApp status `failed`). */
     markFailedByExternalId(channel: ChannelName, externalId: string, reason: string): Promise<void>;
+    /** The platform said messages reached the person's phone or were read (WhatsApp statuses). */
+    noteReceipts(channel: ChannelName, receipts: { externalId: string; status: 'delivered' | 'read'; at: Date }[]): Promise<void>;
     /** A platform reported, after accepting it, that a message cannot reach the person (WhatsApp 131026). */
     markUnreachableByExternalId(channel: ChannelName, externalId: string, reason: string): Promise<void>;
     /** A platform reported, after accepting it, that a message fell outside its window (WhatsApp 131047). */

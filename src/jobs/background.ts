@@ -1,4 +1,5 @@
-import type { Context } from 'hono';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from '../logger.js';
 
 /**
@@ -6,7 +7,13 @@ import type { Logger } from '../logger.js';
  * isolate stays alive for it; on Node it is tracked so that shutdown (and tests) can wait for it.
  */
 export interface Background {
+  /**
+   * Runs `task` after the response. Without `c`, the request being served is found by itself (the
+   * `requestScope` middleware), so deep code — the handoff replying to a person — can defer too.
+   */
   defer(c: Context | undefined, task: () => Promise<unknown>): void;
+  /** Middleware that lets `defer` find the request it runs in. */
+  requestScope(): MiddlewareHandler;
   /** Resolves when every deferred task, including ones deferred meanwhile, has finished. */
   drain(): Promise<void>;
   readonly pending: number;
@@ -14,6 +21,7 @@ export interface Background {
 
 export function createBackground(logger: Logger): Background {
   const running = new Set<Promise<unknown>>();
+  const request = new AsyncLocalStorage<Context>();
   return {
     defer(c, task) {
       const promise = Promise.resolve()
@@ -24,11 +32,16 @@ export function createBackground(logger: Logger): Background {
       let ctx: { waitUntil(p: Promise<unknown>): void } | undefined;
       try {
         // Hono throws when there is no execution context (Node): then tracking is enough.
-        ctx = c?.executionCtx;
+        ctx = (c ?? request.getStore())?.executionCtx;
       } catch {
         ctx = undefined;
       }
       ctx?.waitUntil(promise);
+    },
+    requestScope() {
+      return function requestScope(c, next) {
+        return request.run(c, next);
+      };
     },
     async drain() {
       while (running.size > 0) await Promise.allSettled([...running]);

@@ -1,5 +1,6 @@
 import type { Inbox } from '../inbound/inbox.js';
 import type { Logger } from '../logger.js';
+import type { Handoff } from '../handoff/service.js';
 import type { DeliveryReport, Outbox } from '../outbox/outbox.js';
 import { purgeExpired, type PurgeReport } from '../privacy/retention.js';
 import type { Db } from '../storage/database.js';
@@ -7,6 +8,8 @@ import type { Db } from '../storage/database.js';
 export interface SweepReport {
   inboundPeople: number;
   delivery: DeliveryReport;
+  /** Claimed cases given back to the queue after their volunteer's silence. */
+  released: number[];
   /** Present when this sweep also purged expired data (at most once an hour per instance). */
   purged?: PurgeReport;
 }
@@ -15,8 +18,10 @@ export interface SweepDeps {
   db: Db;
   inbox: Inbox;
   outbox: Outbox;
+  handoff: Pick<Handoff, 'autoRelease'>;
   logger: Logger;
   retentionDays: number;
+  autoReleaseMs: number;
   now: () => Date;
 }
 
@@ -27,16 +32,18 @@ const PURGE_EVERY_MS = 3_600_000;
  * crash, a failed attempt), due or expired outbox rows, and once an hour the retention purge.
  */
 export function createSweep(deps: SweepDeps): () => Promise<SweepReport> {
-  const { db, inbox, outbox, logger, retentionDays, now } = deps;
+  const { db, inbox, outbox, handoff, logger, retentionDays, autoReleaseMs, now } = deps;
   let lastPurge = 0;
   return async function sweep() {
     const inboundPeople = await inbox.processWaiting();
     const delivery = await outbox.deliver();
+    const released = await handoff.autoRelease(autoReleaseMs);
+    if (released.length > 0) logger.info('handoff.auto_released', { cases: released });
     const at = now();
-    if (at.getTime() - lastPurge < PURGE_EVERY_MS) return { inboundPeople, delivery };
+    if (at.getTime() - lastPurge < PURGE_EVERY_MS) return { inboundPeople, delivery, released };
     lastPurge = at.getTime();
     const purged = await purgeExpired(db, at, retentionDays);
     if (purged.people + purged.closedCases + purged.inboundEvents > 0) logger.info('retention.purged', { ...purged });
-    return { inboundPeople, delivery, purged };
+    return { inboundPeople, delivery, released, purged };
   };
 }

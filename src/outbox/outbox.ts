@@ -51,6 +51,11 @@ export interface Outbox {
   /** A platform reported that a message it had accepted failed. */
   markFailedByExternalId(channel: ChannelName, externalId: string, reason: string): Promise<void>;
   /**
+   * The platform said messages reached the person's phone, or were read (WhatsApp statuses): kept on
+   * their rows for the volunteer who wrote them. Idempotent: the first time of each stays.
+   */
+  noteReceipts(channel: ChannelName, receipts: { externalId: string; status: 'delivered' | 'read'; at: Date }[]): Promise<void>;
+  /**
    * A platform reported, after accepting it, that a message cannot reach the person (WhatsApp 131026):
    * the row fails, and the person is unreachable until they write again.
    */
@@ -340,6 +345,18 @@ export function createOutbox(options: OutboxOptions): Outbox {
           .where(eq(outbox.id, row.id));
       }
       log.info('outbox.held_after_send', { reason });
+    },
+
+    async noteReceipts(channel, receipts) {
+      if (receipts.length === 0) return;
+      const rows = JSON.stringify(receipts.map((r) => ({ id: r.externalId, status: r.status, at: r.at.toISOString() })));
+      // A read message was delivered too, even when its "delivered" status comes later or never.
+      await db.execute(sql`
+        update ${outbox} set
+          delivered_at = coalesce(${outbox.deliveredAt}, v.at),
+          read_at = case when v.status = 'read' then coalesce(${outbox.readAt}, v.at) else ${outbox.readAt} end
+        from jsonb_to_recordset(${rows}::jsonb) as v(id text, status text, at timestamptz)
+        where ${outbox.channel} = ${channel} and ${outbox.externalIds} @> jsonb_build_array(v.id)`);
     },
 
     async markUnreachableByExternalId(channel, externalId, reason) {

@@ -177,8 +177,21 @@ describe('POST /webhooks/whatsapp', () => {
     const res = await postWebhook(relais, webhookOf(wa.system(fatima), wa.status('wamid.OUT', 'delivered', fatima)));
     expect(res.status).toBe(200);
     await relais.settle();
-    expect(await inboundRows(relais)).toHaveLength(1); // the status's dedupe key only
+    // Nothing recorded: a delivered status only lands on its outbox row (here there is none).
+    expect(await inboundRows(relais)).toHaveLength(0);
     expect(fake.sent()).toHaveLength(0);
+  });
+
+  test('keeps delivered and read statuses on the reply they are about', async () => {
+    await postWebhook(relais, webhookOf(wa.text(fatima, 'Bonjour', { at: clock })));
+    await relais.settle();
+    const [row] = await outboxRows(relais);
+    const wamid = row!.externalIds![0]!;
+    await postWebhook(relais, webhookOf(wa.status(wamid, 'delivered', fatima)));
+    expect((await outboxRows(relais))[0]!.deliveredAt).toBeInstanceOf(Date);
+    expect((await outboxRows(relais))[0]!.readAt).toBeNull();
+    await postWebhook(relais, webhookOf(wa.status(wamid, 'read', fatima)));
+    expect((await outboxRows(relais))[0]!.readAt).toBeInstanceOf(Date);
   });
 
   test('retries a throttled reply with backoff and Retry-After, then sends it', async () => {

@@ -36,13 +36,13 @@ export function whatsappWebhook(config: WhatsAppConfig, core: ChannelCore, clien
     }
   }
 
-  /** Delivered/read statuses change nothing; they are deduplicated and counted, after the answer. */
-  async function noteStatuses(list: WhatsAppStatus[]) {
-    let fresh = 0;
-    for (const status of list) {
-      if (await core.inbox.firstSeen('whatsapp', `status:${status.id}:${status.status}`)) fresh += 1;
-    }
-    log.debug('whatsapp.statuses', { received: list.length, fresh });
+  /** Delivered and read: kept on the outbox rows (a volunteer sees their reply was read), in one statement. */
+  async function noteReceipts(list: WhatsAppStatus[]) {
+    const receipts = list
+      .filter((s): s is WhatsAppStatus & { status: 'delivered' | 'read' } => s.status === 'delivered' || s.status === 'read')
+      .map((s) => ({ externalId: s.id, status: s.status, at: receivedAt(s.timestamp) }));
+    await core.outbox.noteReceipts('whatsapp', receipts);
+    log.debug('whatsapp.statuses', { received: list.length, receipts: receipts.length });
   }
 
   /** Blue ticks: best effort, after the answer, never blocking or failing anything. */
@@ -100,12 +100,16 @@ export function whatsappWebhook(config: WhatsAppConfig, core: ChannelCore, clien
       const others = statuses.filter((s) => s.status !== 'failed');
       return {
         messages,
-        before: failed.map((status) => () => applyFailedStatus(status)),
-        after: () => [
-          ...(toMarkRead.length > 0 ? [() => markRead(toMarkRead)] : []),
-          ...(others.length > 0 ? [() => noteStatuses(others)] : []),
-        ],
+        // Before the answer: once Meta has its 200 it will not send these again.
+        before: [...failed.map((status) => () => applyFailedStatus(status)), ...(others.length > 0 ? [() => noteReceipts(others)] : [])],
+        after: () => (toMarkRead.length > 0 ? [() => markRead(toMarkRead)] : []),
       };
     },
   };
+}
+
+/** Meta's unix seconds; the time we got it when missing or odd. */
+function receivedAt(timestamp: string | undefined): Date {
+  const seconds = Number(timestamp);
+  return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : new Date();
 }

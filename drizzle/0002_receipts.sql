@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_external_ids" ON "outbox" USING gin ("external_ids" jsonb_path_ops);
