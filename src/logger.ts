@@ -15,6 +15,8 @@ export interface Logger {
   error(event: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every line (a request id, a channel). */
   child(fields: LogFields): Logger;
+  /** Whether lines of this level are written: skip building costly fields (a hash per message) otherwise. */
+  enabled(at: Exclude<LogLevel, 'silent'>): boolean;
   /**
    * A short tag for an identifier (chat id, phone number, wamid): HMAC-SHA256 under the log hash key,
    * so that lines about one person can be grouped, but nobody holding the logs and a list of numbers
@@ -66,6 +68,7 @@ export function createLogger(
     warn: (e, f) => emit('warn', e, f),
     error: (e, f) => emit('error', e, f),
     child: (fields) => createLogger(level, write, { ...base, ...fields }, { hashKey: key }),
+    enabled: (at) => ORDER[at] >= ORDER[level],
     hash: (value) => createHmac('sha256', key).update(String(value)).digest('base64url').slice(0, 12),
   };
 }

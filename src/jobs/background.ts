@@ -22,6 +22,9 @@ export interface Background {
 export function createBackground(logger: Logger): Background {
   const running = new Set<Promise<unknown>>();
   const request = new AsyncLocalStorage<Context>();
+  // On Node there is never an execution context, and asking Hono for it throws (an Error and its stack
+  // on every webhook): learn it once.
+  let hasExecutionContext = true;
   return {
     defer(c, task) {
       const promise = Promise.resolve()
@@ -29,12 +32,14 @@ export function createBackground(logger: Logger): Background {
         .catch((error: unknown) => logger.error('background.failed', { error }))
         .finally(() => running.delete(promise));
       running.add(promise);
+      if (!hasExecutionContext) return;
       let ctx: { waitUntil(p: Promise<unknown>): void } | undefined;
+      const current = c ?? request.getStore();
       try {
         // Hono throws when there is no execution context (Node): then tracking is enough.
-        ctx = (c ?? request.getStore())?.executionCtx;
+        ctx = current?.executionCtx;
       } catch {
-        ctx = undefined;
+        hasExecutionContext = false;
       }
       ctx?.waitUntil(promise);
     },

@@ -185,7 +185,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       case 'sent':
         report.sent++;
         settlements.push({ id: delivery.id, status: 'sent', externalIds: outcome.externalIds, lastError: null });
-        log().debug('outbox.sent', { attempt: delivery.attempt });
+        if (logger.enabled('debug')) log().debug('outbox.sent', { attempt: delivery.attempt });
         return true;
       case 'retry': {
         if (delivery.attempt >= maxAttempts) {

@@ -102,8 +102,14 @@ const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 /** Direction marks and isolates (the content wraps right-to-left values in them) take no room. */
 const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
+// Labels come from the content and repeat on every screen: count each once.
+const widths = new Map<string, number>();
+
 function graphemeCount(text: string): number {
-  let count = 0;
+  let count = widths.get(text);
+  if (count !== undefined) return count;
+  count = 0;
   for (const _ of segmenter.segment(text.replace(BIDI_CONTROLS, ''))) count++;
+  if (widths.size < 10_000) widths.set(text, count);
   return count;
 }
