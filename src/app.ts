@@ -12,15 +12,17 @@ import type { ChannelName } from './core/messages.js';
 import { accessLog } from './http/access-log.js';
 import { healthHandler } from './http/health.js';
 import { metricsHandler } from './http/metrics.js';
+import { openCasesOf } from './handoff/cases.js';
+import { caseEvents, type CaseEventSink } from './handoff/events.js';
 import { createHandoff, type Handoff } from './handoff/service.js';
 import { createInbox, type Inbox } from './inbound/inbox.js';
 import { createBackground, type Background } from './jobs/background.js';
 import { createSweep, type SweepReport } from './jobs/sweep.js';
 import type { Logger } from './logger.js';
-import { createOutbox, type Outbox } from './outbox/outbox.js';
+import { createOutbox, type Outbox, type Undelivered } from './outbox/outbox.js';
 import type { ChannelSender } from './outbox/sender.js';
 import { setReachability } from './people/people.js';
-import type { DatabaseHandle } from './storage/database.js';
+import type { DatabaseHandle, Db } from './storage/database.js';
 
 export type { SweepReport } from './jobs/sweep.js';
 
@@ -59,13 +61,27 @@ export function createApp(deps: AppDeps): RelaisApp {
   const background = createBackground(logger);
 
   const senders = new Map<ChannelName, ChannelSender>();
-  const outbox = createOutbox({ db, senders, logger, maxAttempts: config.outbox.maxAttempts, leaseMs: config.outbox.leaseMs, now });
+  // Whoever mirrors cases (the volunteers' group) joins once the channels are built.
+  const sinks: CaseEventSink[] = [];
+  const tell = caseEvents(sinks);
+  const outbox = createOutbox({
+    db,
+    senders,
+    logger,
+    maxAttempts: config.outbox.maxAttempts,
+    leaseMs: config.outbox.leaseMs,
+    now,
+    onUndelivered: async (rows) => {
+      if (sinks.length > 0) await tellUndelivered(db, tell, rows);
+    },
+  });
   const share = deps.shareWorkAcrossRequests ?? true;
   const inbox = createInbox({
     db,
     logger,
     now,
     shareBatches: share,
+    caseEvents: tell,
     deliverSoon: share ? () => outbox.deliverSoon() : () => outbox.deliver().then(() => undefined),
     runEngine: (state, inbound, kase) => {
       const at = now();
@@ -81,7 +97,7 @@ export function createApp(deps: AppDeps): RelaisApp {
   });
 
   // A reply or a close is delivered after the response, tracked like the webhooks' deferred work.
-  const handoff = createHandoff({ db, content, now, deliverSoon: () => background.defer(undefined, () => outbox.deliverSoon()) });
+  const handoff = createHandoff({ db, content, now, caseEvents: tell, deliverSoon: () => background.defer(undefined, () => outbox.deliverSoon()) });
 
   const core: ChannelCore = {
     inbox,
@@ -91,7 +107,10 @@ export function createApp(deps: AppDeps): RelaisApp {
     defer: (c, task) => background.defer(c, task),
   };
   const channels = createChannels({ config, core, db, content, now }, deps.channelOptions);
-  for (const channel of channels) senders.set(channel.name, channel.sender);
+  for (const channel of channels) {
+    senders.set(channel.name, channel.sender);
+    if (channel.caseEvents) sinks.push(channel.caseEvents);
+  }
 
   const app = new Hono();
   app.use(requestId());
@@ -128,4 +147,15 @@ function availabilityAt(handoff: HandoffConfig, at: Date): Availability {
     ...(handoff.answerMinutes ? { answerMinutes: handoff.answerMinutes } : {}),
     ...(handoff.urgentContact ? { urgentContact: handoff.urgentContact } : {}),
   };
+}
+
+/** A message that did not go, to a person with an open case: the case is told (its volunteer sees it). */
+async function tellUndelivered(db: Db, tell: CaseEventSink, rows: Undelivered[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    const open = await openCasesOf(tx, [...new Set(rows.map((r) => r.personId))]);
+    for (const row of rows) {
+      const kase = open.get(row.personId);
+      if (kase) await tell(tx, { kind: 'undelivered', caseId: kase.id, state: row.state, reason: row.reason });
+    }
+  });
 }

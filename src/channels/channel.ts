@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import type { ChannelName, InboundMessage } from '../core/messages.js';
+import type { CaseEventSink } from '../handoff/events.js';
 import type { Inbox } from '../inbound/inbox.js';
 import type { Logger } from '../logger.js';
 import type { ChannelSender } from '../outbox/sender.js';
@@ -40,6 +41,8 @@ export interface Channel {
   mount: string;
   routes: Hono;
   sender: ChannelSender;
+  /** A channel that mirrors cases elsewhere (Telegram's volunteers' group) is told what happens to them. */
+  caseEvents?: CaseEventSink;
 }
 
 /** What a platform's `toInbound` makes of one update: a person's message, or why it is not one. */

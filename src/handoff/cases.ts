@@ -19,7 +19,7 @@ export interface CaseRequest {
   locale: LocaleCode;
 }
 
-export type HandoffOutcome = { status: 'opened'; caseId: number } | { status: 'updated'; caseId: number };
+export type HandoffOutcome = { status: 'opened'; caseId: number; urgent: boolean } | { status: 'updated'; caseId: number; becameUrgent: boolean };
 
 /** The person's case as the engine needs it. */
 export interface OpenCase {
@@ -46,7 +46,7 @@ export async function openCasesOf(tx: DbOrTx, personIds: number[]): Promise<Map<
  */
 export async function requestHandoff(tx: DbOrTx, request: CaseRequest, at = new Date()): Promise<HandoffOutcome> {
   const [open] = await tx
-    .select({ id: cases.id })
+    .select({ id: cases.id, urgent: cases.urgent })
     .from(cases)
     .where(and(eq(cases.personId, request.personId), inArray(cases.status, OPEN)))
     .for('update');
@@ -60,7 +60,7 @@ export async function requestHandoff(tx: DbOrTx, request: CaseRequest, at = new 
         updatedAt: at,
       })
       .where(eq(cases.id, open.id));
-    return { status: 'updated', caseId: open.id };
+    return { status: 'updated', caseId: open.id, becameUrgent: request.urgent && !open.urgent };
   }
   const [created] = await tx
     .insert(cases)
@@ -75,17 +75,22 @@ export async function requestHandoff(tx: DbOrTx, request: CaseRequest, at = new 
       updatedAt: at,
     })
     .returning({ id: cases.id });
-  return { status: 'opened', caseId: created!.id };
+  return { status: 'opened', caseId: created!.id, urgent: request.urgent };
 }
 
-/** What the intake learnt replaces the card; a deadline within 48 hours makes the case urgent. */
-export async function applyCard(tx: DbOrTx, caseId: number, card: CaseCard, at: Date): Promise<void> {
+/**
+ * What the intake learnt replaces the card; a deadline within 48 hours makes the case urgent.
+ * Returns whether it just became urgent.
+ */
+export async function applyCard(tx: DbOrTx, caseId: number, card: CaseCard, at: Date): Promise<boolean> {
   const deadline = card.deadlineAt ? new Date(card.deadlineAt) : null;
   const soon = deadline !== null && deadline.getTime() - at.getTime() < URGENT_WITHIN_MS;
+  const [before] = await tx.select({ urgent: cases.urgent }).from(cases).where(eq(cases.id, caseId));
   await tx
     .update(cases)
     .set({ card, deadlineAt: deadline, urgent: soon ? true : sql`${cases.urgent}`, updatedAt: at })
     .where(eq(cases.id, caseId));
+  return soon && before?.urgent === false;
 }
 
 /** The person wrote: the queue's "waiting since" moves for these open cases. */
@@ -207,7 +212,8 @@ export async function getCase(db: DbOrTx, caseId: number): Promise<(CaseView & {
 }
 
 export type ClaimOutcome =
-  | { status: 'claimed' }
+  /** `fresh`: this call took it (false: the caller held it already). */
+  | { status: 'claimed'; fresh: boolean }
   | { status: 'taken'; claimedBy: { id: number; name: string } }
   | { status: 'closed' }
   | { status: 'not-found' };
@@ -222,11 +228,11 @@ export async function claimCase(db: DbOrTx, caseId: number, volunteerId: number,
     .set({ status: 'claimed', claimedBy: volunteerId, claimedAt: at, updatedAt: at })
     .where(and(eq(cases.id, caseId), eq(cases.status, 'open')))
     .returning({ id: cases.id });
-  if (won.length > 0) return { status: 'claimed' };
+  if (won.length > 0) return { status: 'claimed', fresh: true };
   const current = await getCase(db, caseId);
   if (!current) return { status: 'not-found' };
   if (current.status === 'closed') return { status: 'closed' };
-  if (current.claimedBy?.id === volunteerId) return { status: 'claimed' };
+  if (current.claimedBy?.id === volunteerId) return { status: 'claimed', fresh: false };
   return { status: 'taken', claimedBy: current.claimedBy ?? { id: 0, name: '' } };
 }
 

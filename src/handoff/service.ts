@@ -17,6 +17,7 @@ import {
   type ReleaseOutcome,
   type ReopenOutcome,
 } from './cases.js';
+import type { CaseEventSink } from './events.js';
 import { addNote, caseTranscript, sendToPerson, type CaseMessage } from './relay.js';
 
 /** Who acts: a volunteer of the console or of the volunteers' group. */
@@ -46,6 +47,8 @@ export interface HandoffDeps {
   now: () => Date;
   /** Delivers what a reply or a close queued, after the response (deferred, coalesced). */
   deliverSoon: () => void;
+  /** Told what happens to cases, inside the transaction that changes them. */
+  caseEvents?: CaseEventSink;
 }
 
 /**
@@ -55,6 +58,8 @@ export interface HandoffDeps {
 export function createHandoff(deps: HandoffDeps) {
   const { db, content, now, deliverSoon } = deps;
   const deliver = deliverSoon;
+  const tell = deps.caseEvents ?? (async () => {});
+  const who = (actor: Actor) => ({ id: actor.id, name: actor.name });
 
   return {
     queue: (status: CaseView['status'], viewer?: Actor) =>
@@ -68,18 +73,30 @@ export function createHandoff(deps: HandoffDeps) {
     },
 
     async claim(caseId: number, actor: Actor): Promise<ClaimOutcome & { case?: CaseView }> {
-      const outcome = await claimCase(db, caseId, actor.id, now());
+      const outcome = await db.transaction(async (tx) => {
+        const result = await claimCase(tx, caseId, actor.id, now());
+        if (result.status === 'claimed' && result.fresh) await tell(tx, { kind: 'claimed', caseId, by: who(actor) });
+        return result;
+      });
       return outcome.status === 'claimed' ? { ...outcome, case: (await this.view(caseId))!.case } : outcome;
     },
 
     async release(caseId: number, actor: Actor): Promise<ReleaseOutcome & { case?: CaseView }> {
-      const outcome = await releaseCase(db, caseId, actor, now());
+      const outcome = await db.transaction(async (tx) => {
+        const result = await releaseCase(tx, caseId, actor, now());
+        if (result.status === 'released') await tell(tx, { kind: 'released', caseId, by: who(actor) });
+        return result;
+      });
       return outcome.status === 'released' ? { ...outcome, case: (await this.view(caseId))!.case } : outcome;
     },
 
-    async transfer(caseId: number, toVolunteerId: number): Promise<CaseView | undefined> {
-      if (!(await transferCase(db, caseId, toVolunteerId, now()))) return undefined;
-      return (await this.view(caseId))?.case;
+    async transfer(caseId: number, to: { id: number; name: string }): Promise<CaseView | undefined> {
+      const moved = await db.transaction(async (tx) => {
+        if (!(await transferCase(tx, caseId, to.id, now()))) return false;
+        await tell(tx, { kind: 'claimed', caseId, by: to });
+        return true;
+      });
+      return moved ? (await this.view(caseId))?.case : undefined;
     },
 
     /** A reply to the person, as text or a canned reply in the person's language. Only the holder may. */
@@ -99,6 +116,7 @@ export function createHandoff(deps: HandoffDeps) {
           text = canned.text;
         } else text = input.text;
         const line = await sendToPerson(tx, content, { caseId, personId: current.personId, text, author: 'volunteer', volunteerId: actor.id, locale }, at);
+        await tell(tx, { kind: 'volunteer-reply', caseId, by: who(actor), text });
         return {
           status: 'queued',
           message: { id: line.id, at: at.toISOString(), author: 'volunteer', text, volunteer: { id: actor.id }, delivery: { state: 'queued' } },
@@ -110,10 +128,13 @@ export function createHandoff(deps: HandoffDeps) {
 
     async note(caseId: number, actor: Actor, text: string): Promise<CaseMessage | undefined> {
       const at = now();
-      const current = await getCase(db, caseId);
-      if (!current) return undefined;
-      const id = await addNote(db, caseId, current.personId, actor.id, text, at);
-      return { id, at: at.toISOString(), author: 'note', text, volunteer: { id: actor.id } };
+      return db.transaction(async (tx) => {
+        const current = await getCase(tx, caseId);
+        if (!current) return undefined;
+        const id = await addNote(tx, caseId, current.personId, actor.id, text, at);
+        await tell(tx, { kind: 'note', caseId, by: who(actor), text });
+        return { id, at: at.toISOString(), author: 'note' as const, text, volunteer: { id: actor.id } };
+      });
     },
 
     /** Closes the case and tells the person, in their language, that the bot is theirs again. */
@@ -124,6 +145,7 @@ export function createHandoff(deps: HandoffDeps) {
         if (closed.status !== 'closed') return closed;
         const locale = closed.locale ?? 'fr';
         await sendToPerson(tx, content, { caseId, personId: closed.personId, text: content.text(locale, 'case.closed'), author: 'system', locale }, at);
+        await tell(tx, { kind: 'closed', caseId, outcome, by: who(actor) });
         return closed;
       });
       if (result.status !== 'closed') return result;
@@ -132,11 +154,21 @@ export function createHandoff(deps: HandoffDeps) {
     },
 
     async reopen(caseId: number): Promise<ReopenOutcome & { case?: CaseView }> {
-      const outcome = await reopenCase(db, caseId, now());
+      const outcome = await db.transaction(async (tx) => {
+        const result = await reopenCase(tx, caseId, now());
+        if (result.status === 'reopened') await tell(tx, { kind: 'reopened', caseId });
+        return result;
+      });
       return outcome.status === 'reopened' ? { ...outcome, case: (await this.view(caseId))!.case } : outcome;
     },
 
-    autoRelease: (silenceMs: number) => autoReleaseSilent(db, silenceMs, now()),
+    /** Claimed cases whose volunteer went silent go back to the queue (the sweep). */
+    autoRelease: (silenceMs: number) =>
+      db.transaction(async (tx) => {
+        const released = await autoReleaseSilent(tx, silenceMs, now());
+        for (const caseId of released) await tell(tx, { kind: 'released', caseId, by: null });
+        return released;
+      }),
   };
 }
 

@@ -8,6 +8,7 @@ import { appendTranscripts, eraseTranscript, type TranscriptEntry } from '../tra
 import type { OutboxPayload } from '../core/messages.js';
 import { conversationsOf, saveStates } from './conversations.js';
 import { forgetEventsOf, markAppliedMany, noteAttemptIn, setAside, waitingEventsOf, type InboundEvent } from './events.js';
+import type { CaseEventSink } from '../handoff/events.js';
 import type { RunEngine } from './inbox.js';
 
 /** What one batch did, for the caller's logs and for the tests. */
@@ -34,6 +35,7 @@ export async function applyBatch(
   runEngine: RunEngine,
   at: Date,
   maxAttempts: number,
+  tell: CaseEventSink,
 ): Promise<BatchOutcome> {
   const people = await lockPeople(tx, keys);
   const byKey = new Map(people.map((p) => [`${p.channel}\u0000${p.externalKey}`, p]));
@@ -101,7 +103,10 @@ export async function applyBatch(
         meta: { kind: inbound.body.kind },
         caseId: kase?.id ?? null,
       });
-      if (kase) caseMessages.set(kase.id, inbound.receivedAt);
+      if (kase) {
+        caseMessages.set(kase.id, inbound.receivedAt);
+        await tell(tx, { kind: 'person-message', caseId: kase.id, text: describeInbound(inbound) });
+      }
     }
     result.outbound.forEach((m, i) => {
       const french = result.sources[i];
@@ -113,13 +118,18 @@ export async function applyBatch(
     if (isNew) counts.push({ metric: 'conversation.started', channel: event.channel, locale: result.locale });
     if (result.handoff) {
       const handoff = await requestHandoff(tx, { personId: person.id, ...result.handoff, locale: result.locale }, at);
-      if (handoff.status === 'opened') openCases.set(person.id, { id: handoff.caseId, status: 'open', card: {} });
+      if (handoff.status === 'opened') {
+        openCases.set(person.id, { id: handoff.caseId, status: 'open', card: {} });
+        await tell(tx, { kind: 'opened', caseId: handoff.caseId });
+      } else if (handoff.becameUrgent) await tell(tx, { kind: 'urgent', caseId: handoff.caseId });
       counts.push({ metric: result.handoff.urgent ? 'handoff.urgent' : 'handoff', channel: event.channel, locale: result.locale });
     }
     const kase = openCases.get(person.id);
     if (result.card && kase) {
-      await applyCard(tx, kase.id, result.card, at);
+      const becameUrgent = await applyCard(tx, kase.id, result.card, at);
       kase.card = result.card;
+      await tell(tx, { kind: 'card', caseId: kase.id });
+      if (becameUrgent) await tell(tx, { kind: 'urgent', caseId: kase.id });
     }
     states.set(person.id, { state: result.state, steps: (states.get(person.id)?.steps ?? 0) + 1 });
     const last = wrote.get(person.id);

@@ -1,6 +1,7 @@
 import type { StepResult } from '../conversation/index.js';
 import type { ChannelName, InboundMessage } from '../core/messages.js';
 import type { OpenCase } from '../handoff/cases.js';
+import type { CaseEventSink } from '../handoff/events.js';
 import type { Logger } from '../logger.js';
 import type { PersonKey } from '../people/people.js';
 import type { Db } from '../storage/database.js';
@@ -15,6 +16,8 @@ export interface InboxOptions {
   runEngine: RunEngine;
   /** Called once replies are committed: delivery starts (coalesced) right away. */
   deliverSoon: () => Promise<void>;
+  /** Told what happens to cases, inside the transaction (the volunteers' group mirrors them). */
+  caseEvents?: CaseEventSink;
   logger: Logger;
   now?: () => Date;
   /** Processing attempts before an event is set aside as failed (so it does not block the person). */
@@ -75,6 +78,7 @@ export function createInbox(options: InboxOptions): Inbox {
   const batchSize = options.batchSize ?? 100;
   const concurrency = options.concurrency ?? 2;
   const shareBatches = options.shareBatches ?? true;
+  const caseEvents = options.caseEvents ?? (async () => {});
 
   const queued = new Map<string, PersonKey>();
   const inFlight = new Set<string>();
@@ -158,7 +162,7 @@ export function createInbox(options: InboxOptions): Inbox {
   }
 
   async function applyInTransaction(batch: PersonKey[]): Promise<void> {
-    const outcome = await db.transaction((tx) => applyBatch(tx, batch, runEngine, now(), maxAttempts));
+    const outcome = await db.transaction((tx) => applyBatch(tx, batch, runEngine, now(), maxAttempts, caseEvents));
     for (const failure of outcome.failed) {
       logger.error('inbox.engine_failed', { eventId: failure.eventId, person: logger.hash(failure.personKey), error: failure.error });
     }

@@ -27,6 +27,16 @@ export interface OutboxOptions {
   backoff?: BackoffPolicy;
   now?: () => Date;
   random?: () => number;
+  /** Told when a message did not go (failed for good, or held for the person's window). */
+  onUndelivered?: (undelivered: Undelivered[]) => Promise<void>;
+}
+
+/** A message that did not reach its person, for whoever should know (the volunteer on their case). */
+export interface Undelivered {
+  personId: number;
+  outboxId: number;
+  state: 'failed' | 'held';
+  reason: string;
 }
 
 export interface DeliveryReport {
@@ -119,11 +129,17 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
     const settlements: Settlement[] = [];
     const afterwards: Array<() => Promise<void>> = [];
+    const undelivered: Undelivered[] = [];
     await Promise.all(
       [...byPerson.values()].map(async (rows) => {
         for (let i = 0; i < rows.length; i++) {
           const delivery = rows[i]!;
-          const went = settle(delivery, await send(delivery), report, settlements, afterwards);
+          const outcome = await send(delivery);
+          const went = settle(delivery, outcome, report, settlements, afterwards);
+          const gaveUp = outcome.status === 'retry' && delivery.attempt >= maxAttempts;
+          if (outcome.status === 'failed' || outcome.status === 'unreachable' || outcome.status === 'held' || gaveUp) {
+            undelivered.push({ personId: delivery.personId, outboxId: delivery.id, state: outcome.status === 'held' ? 'held' : 'failed', reason: outcome.reason });
+          }
           if (went) continue;
           for (const untried of rows.slice(i + 1)) settlements.push({ id: untried.id, status: 'pending', untried: true });
           return;
@@ -133,6 +149,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
     await settleAll(db, settlements, claimed[0]!.leaseUntil, now());
     // Holding and unreachable people touch several rows: after the round's own rows are settled.
     for (const task of afterwards) await task();
+    if (undelivered.length > 0 && options.onUndelivered) {
+      await options.onUndelivered(undelivered).catch((error: unknown) => logger.error('outbox.undelivered_hook_failed', { error }));
+    }
   }
 
   /**
