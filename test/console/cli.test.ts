@@ -136,6 +136,15 @@ describe('the first npm start', () => {
     expect(page).toContain('Sign in as Coordinator');
     const me = (await (await fetch(`${first.url}/console/api/me`, { headers: { cookie } })).json()) as { volunteer: unknown };
     expect(me.volunteer).toMatchObject({ name: 'Coordinator', email: 'coordinator@localhost', role: 'coordinator', languages: ['fr', 'en'] });
+
+    // Throttling on a real socket: from a local proxy, the client is the hop it wrote (the last one).
+    const guess = (ip: string) =>
+      fetch(`${first.url}/console/sign-in/${'x'.repeat(43)}`, { headers: { 'x-forwarded-for': `forged-${Math.random()}, ${ip}` } });
+    // The count is per minute: do not start the eleven guesses just before a minute turns.
+    if (new Date().getSeconds() >= 55) await new Promise((r) => setTimeout(r, (61 - new Date().getSeconds()) * 1000));
+    for (let i = 0; i < 10; i++) expect((await guess('198.51.100.1')).status).toBe(404);
+    expect((await guess('198.51.100.1')).status).toBe(429);
+    expect((await guess('198.51.100.2')).status).toBe(404);
     await stop(first);
 
     const again = await server(env);
