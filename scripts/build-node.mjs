@@ -13,6 +13,7 @@ export const NODE_ENTRIES = {
   chat: 'src/entry/chat-cli.ts',
   'telegram-webhook': 'src/entry/telegram-webhook.ts',
   'telegram-polling': 'src/entry/telegram-polling.ts',
+  volunteers: 'src/entry/volunteers-cli.ts',
 };
 
 export async function buildNode() {

@@ -117,7 +117,7 @@ export function createApp(deps: AppDeps): RelaisApp {
   app.use(accessLog(logger));
   app.use(background.requestScope());
   app.onError((error, c) => {
-    // Expected refusals (basic auth's 401…) carry their own response.
+    // Expected refusals carry their own response.
     if (error instanceof HTTPException) return error.getResponse();
     logger.error('http.error', { requestId: c.get('requestId'), path: c.req.path, error });
     return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500);
@@ -127,7 +127,7 @@ export function createApp(deps: AppDeps): RelaisApp {
   app.get('/healthz', healthHandler(database, logger));
   app.get('/metrics', metricsHandler(database));
   for (const channel of channels) app.route(channel.mount, channel.routes);
-  app.route('/console', createConsoleRoutes({ db, config, logger }));
+  app.route('/console', createConsoleRoutes({ db, config, logger, now }));
   app.get('/', (c) =>
     config.simulatorEnabled
       ? c.redirect('/chat')

@@ -108,7 +108,6 @@ const envSchema = z.object({
   HANDOFF_ANSWER_MINUTES: unsetIfBlank(z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(10_080).optional()),
   HANDOFF_AUTO_RELEASE_MINUTES: positiveInt(120, 10_080),
 
-  CONSOLE_PASSWORD: optionalString,
   LOG_HASH_KEY: unsetIfBlank(z.string().min(16, 'must be at least 16 characters (a random secret)').optional()),
   OUTBOX_MAX_ATTEMPTS: positiveInt(8, 100),
   OUTBOX_SWEEP_INTERVAL_MS: positiveInt(5_000),
@@ -156,7 +155,6 @@ export interface Config {
   whatsapp?: WhatsAppConfig;
   association: AssociationContacts;
   handoff: HandoffConfig;
-  consolePassword?: string;
   /** Key of the HMAC that tags identifiers in logs; random per process when unset. */
   logHashKey?: string;
   /** Delivery: attempts before giving up; the sweep's interval; how long a claimed row is ours before another instance may retry it. */
@@ -253,7 +251,6 @@ export function parseConfig(env: EnvSource): Config {
     ...(telegram ? { telegram } : {}),
     ...(whatsapp ? { whatsapp } : {}),
     association,
-    ...(e.CONSOLE_PASSWORD ? { consolePassword: e.CONSOLE_PASSWORD } : {}),
     ...(e.LOG_HASH_KEY ? { logHashKey: e.LOG_HASH_KEY } : {}),
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS, leaseMs: e.OUTBOX_LEASE_SECONDS * 1000 },
     retentionDays: e.RETENTION_DAYS,

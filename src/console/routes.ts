@@ -1,7 +1,5 @@
 import { Hono } from 'hono';
-import { basicAuth } from 'hono/basic-auth';
 import { html } from 'hono/html';
-import { constantTimeEqual } from '../core/constant-time.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
 import type { Db } from '../storage/database.js';
@@ -9,26 +7,33 @@ import { describeInbound } from '../core/messages.js';
 import { listOpenCases } from '../handoff/cases.js';
 import { listUnprocessed } from '../inbound/events.js';
 import { listUndelivered } from '../outbox/rows.js';
+import { createAccountRoutes } from './auth/account-routes.js';
+import { authenticate, consoleSecurityHeaders } from './auth/middleware.js';
+import { csrfField } from './auth/pages.js';
+import { createSignInRoutes } from './auth/sign-in.js';
+import { createThrottle } from './auth/throttle.js';
 
 /**
  * The volunteer console, first room: the queue of cases (urgent first, then oldest) and the messages
  * that could not be delivered (held outside WhatsApp's window, or failed for good). Claiming, replying
  * and canned answers come with the handoff work.
  *
- * Access: HTTP basic auth with CONSOLE_PASSWORD (user name free). Without a password the console is
- * open only in local mode (web chat on, no real channel), so a newcomer can look at it.
+ * Access (src/console/auth/): security headers on everything; the sign-in links are public; every
+ * other route needs a session (cookie + CSRF token on changes) or an API token, and handlers read
+ * `c.var.volunteer` and `c.var.auth`. Routes added below `authenticate` are protected; public ones
+ * (static assets) go above it.
  */
-export function createConsoleRoutes(deps: { db: Db; config: Config; logger: Logger }): Hono {
+export function createConsoleRoutes(deps: { db: Db; config: Config; logger: Logger; now?: () => Date }): Hono {
   const { db, config } = deps;
+  const now = deps.now ?? (() => new Date());
   const routes = new Hono();
-  const localOnly = !config.telegram && !config.whatsapp;
+  const throttle = createThrottle({ db, now });
+  const publicUrl = config.publicUrl;
 
-  if (config.consolePassword) {
-    const password = config.consolePassword;
-    routes.use(basicAuth({ verifyUser: (_user, given) => constantTimeEqual(given, password), realm: 'Relais console' }));
-  } else if (!localOnly) {
-    routes.use(async (c) => c.text('The console is closed: set CONSOLE_PASSWORD to open it.', 503));
-  }
+  routes.use(consoleSecurityHeaders());
+  routes.route('/', createSignInRoutes({ db, throttle, now, ...(publicUrl ? { publicUrl } : {}) }));
+  routes.use(authenticate({ db, throttle, now }));
+  routes.route('/', createAccountRoutes({ db, now, ...(publicUrl ? { publicUrl } : {}) }));
 
   routes.get('/', async (c) => {
     const queue = await listOpenCases(db);
@@ -46,6 +51,7 @@ export function createConsoleRoutes(deps: { db: Db; config: Config; logger: Logg
   .muted { opacity: .7; }
 </style></head>
 <body>
+<form method="post" action="/console/sign-out" style="float: inline-end">${csrfField(c)}${c.var.volunteer.name} <button type="submit">Sign out</button></form>
 <h1>Relais console</h1>
 <h2>Queue (${queue.length})</h2>
 ${queue.length === 0

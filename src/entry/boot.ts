@@ -5,6 +5,7 @@ import { loadContent } from '../content/index.js';
 import { createLogger, loggerOptions, type Logger } from '../logger.js';
 import { openDatabase, type DatabaseHandle } from '../storage/database.js';
 import { migrateDatabase } from '../storage/migrate.js';
+import { DatabaseInUseError, lockDataDir } from './data-dir-lock.js';
 
 export interface BootedRelais {
   config: Config;
@@ -37,15 +38,7 @@ export async function bootRelais(env: NodeJS.ProcessEnv, options: BootOptions = 
   if (options.configure) config = options.configure(config);
   const logger = options.logger ?? createLogger(config.logLevel, undefined, {}, loggerOptions(config));
 
-  const database = await openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') },
-  );
-  try {
-    await migrateDatabase(database);
-  } catch (error) {
-    await database.close().catch(() => {});
-    throw error;
-  }
+  const database = await openRelaisDatabase(config);
   const relais = createApp({
     config,
     database,
@@ -82,12 +75,50 @@ export async function bootRelais(env: NodeJS.ProcessEnv, options: BootOptions = 
   };
 }
 
-/** `bootRelais` for a command-line process: a bad configuration prints every problem and exits 1. */
+/**
+ * The database as every Node process opens it: postgres.js on DATABASE_URL, else PGlite in
+ * DATA_DIR/pglite, locked to this process until `close()` (a second process gets
+ * `DatabaseInUseError`); migrations applied.
+ */
+export async function openRelaisDatabase(config: Config, options: { maxConnections?: number } = {}): Promise<DatabaseHandle> {
+  let release = async () => {};
+  let database: DatabaseHandle;
+  if (config.databaseUrl) {
+    database = await openDatabase({ url: config.databaseUrl, ...options });
+  } else {
+    const dataDir = join(config.dataDir, 'pglite');
+    release = await lockDataDir(dataDir);
+    database = await openDatabase({ dataDir }).catch(async (error: unknown) => {
+      await release();
+      throw error;
+    });
+  }
+  const close = database.close.bind(database);
+  database.close = async () => {
+    try {
+      await close();
+    } finally {
+      await release();
+    }
+  };
+  try {
+    await migrateDatabase(database);
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw error;
+  }
+  return database;
+}
+
+/**
+ * `bootRelais` for a command-line process: a bad configuration prints every problem and exits 1, as
+ * does an embedded database held by another process.
+ */
 export async function bootOrExit(env: NodeJS.ProcessEnv, options: BootOptions = {}): Promise<BootedRelais> {
   try {
     return await bootRelais(env, options);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!(error instanceof ConfigError) && !(error instanceof DatabaseInUseError)) throw error;
     console.error(error.message);
     process.exit(1);
   }

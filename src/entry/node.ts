@@ -1,10 +1,16 @@
 import { serve } from '@hono/node-server';
+import { prepareFirstCoordinator, signInUrl, FIRST_COORDINATOR } from '../console/auth/accounts.js';
+import { countCoordinators } from '../handoff/volunteers.js';
 import { bootOrExit } from './boot.js';
 
 /** `npm start`: the Node server. */
 async function main() {
   const booted = await bootOrExit(process.env, { sweep: true });
   const { config, logger, relais, database, startupMs } = booted;
+  // A newcomer on the embedded database gets a coordinator and a link, once; a deployment on
+  // PostgreSQL is told how to make its first coordinator.
+  const first = database.driver === 'pglite' ? await prepareFirstCoordinator(database.db, new Date()) : undefined;
+  const noCoordinator = database.driver === 'postgres' && (await countCoordinators(database.db)) === 0;
 
   const server = serve({ fetch: relais.app.fetch, port: config.port }, (info) => {
     const base = config.publicUrl ?? `http://localhost:${info.port}`;
@@ -19,6 +25,16 @@ async function main() {
     lines.push(`  Volunteer console: ${base}/console`, `  Health:            ${base}/healthz`);
     if (config.telegram) lines.push(`  Telegram webhook:  ${base}/webhooks/telegram`);
     if (config.whatsapp) lines.push(`  WhatsApp webhook:  ${base}/webhooks/whatsapp`);
+    if (first?.status === 'created') {
+      lines.push(
+        `Sign in to the console: ${signInUrl(base, first.signInToken)}`,
+        `  (the first coordinator's one-time link, valid 24 hours; for a new one, stop the server and run`,
+        `  npm run volunteers -- link --email ${FIRST_COORDINATOR.email})`,
+      );
+    }
+    if (noCoordinator) {
+      lines.push('No coordinator yet: npm run volunteers -- add --email you@example.org --name "Your name" --role coordinator');
+    }
     console.log(lines.join('\n'));
   });
 

@@ -1,35 +1,82 @@
 import { describe, expect, it } from 'vitest';
 import { startRelais } from '../support/relais.js';
 import { inboundEvents } from '../../src/storage/schema.js';
+import { apiToken, bearer, newAccount, signedIn } from './helpers.js';
 
-const basic = (user: string, password: string) => ({ authorization: `Basic ${btoa(`${user}:${password}`)}` });
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+function expectSecurityHeaders(response: Response) {
+  expect(response.headers.get('content-security-policy')).toBe(CSP);
+  expect(response.headers.get('x-frame-options')).toBe('DENY');
+  expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+}
 
 describe('/console access', () => {
-  it('is open in local mode (no channel) so a newcomer can look at it', async () => {
+  it('is closed without credentials, in local mode too: a page saying how to get a sign-in link, or 401 JSON under /console/api', async () => {
     const relais = await startRelais();
-    expect((await relais.request('/console')).status).toBe(200);
+    const page = await relais.request('/console');
+    expect(page.status).toBe(401);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const text = await page.text();
+    expect(text).toContain('sign-in link');
+    expect(text).toContain('npm run volunteers -- link --email');
+    expectSecurityHeaders(page);
+
+    for (const path of ['/console/api/undelivered', '/console/api/volunteers', '/console/api/me', '/console/api/nothing-here']) {
+      const api = await relais.request(path);
+      expect(api.status, path).toBe(401);
+      expect(await api.json(), path).toEqual({ error: 'you are not signed in' });
+      expect(api.headers.get('www-authenticate')).toContain('Bearer');
+    }
+    // Every method, not only GET.
+    const post = await relais.request('/console/api/volunteers', { method: 'POST', body: '{}' });
+    expect(post.status).toBe(401);
   });
 
-  it('stays closed with a real channel on and no password', async () => {
+  it('stays closed with a real channel on, and the old basic auth opens nothing', async () => {
     const relais = await startRelais({
       env: { TELEGRAM_BOT_TOKEN: '123456:ABCdefGhIJKlmnOPQrstUVwxyz0123456', TELEGRAM_WEBHOOK_SECRET: 's' },
     });
-    const res = await relais.request('/console');
-    expect(res.status).toBe(503);
-    expect(await res.text()).toContain('CONSOLE_PASSWORD');
+    expect((await relais.request('/console')).status).toBe(401);
+    const basic = await relais.request('/console/api/undelivered', { headers: { authorization: `Basic ${btoa('amina:pw')}` } });
+    expect(basic.status).toBe(401);
+    expect(await basic.json()).toEqual({ error: 'the Authorization header must be "Bearer <API token>"' });
   });
 
-  it('asks for the password when one is set', async () => {
-    const relais = await startRelais({ env: { CONSOLE_PASSWORD: 'correct horse' } });
-    expect((await relais.request('/console')).status).toBe(401);
-    expect((await relais.request('/console', { headers: basic('amina', 'wrong') })).status).toBe(401);
-    const ok = await relais.request('/console', { headers: basic('amina', 'correct horse') });
-    expect(ok.status).toBe(200);
-    expect(await ok.text()).toContain('Relais console');
+  it('refuses a bad or revoked bearer token with 401', async () => {
+    const relais = await startRelais();
+    const { volunteer } = await newAccount(relais);
+    const token = await apiToken(relais, volunteer);
+    expect((await relais.request('/console/api/undelivered', { headers: bearer(token) })).status).toBe(200);
+    const bad = await relais.request('/console/api/undelivered', { headers: bearer(`${token.slice(0, -1)}x`) });
+    expect(bad.status).toBe(401);
+    expect(await bad.json()).toEqual({ error: 'unknown or revoked API token' });
+
+    const { revokeAll } = await import('../../src/console/auth/credentials.js');
+    await revokeAll(relais.db, volunteer.id, new Date());
+    expect((await relais.request('/console/api/undelivered', { headers: bearer(token) })).status).toBe(401);
+  });
+
+  it('opens with a session: the page, security headers, never cached', async () => {
+    const relais = await startRelais();
+    const { cookie, volunteer } = await signedIn(relais, { name: 'Amina' });
+    const page = await relais.request('/console', { headers: { cookie } });
+    expect(page.status).toBe(200);
+    const text = await page.text();
+    expect(text).toContain('Relais console');
+    expect(text).toContain(volunteer.name);
+    expectSecurityHeaders(page);
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    const api = await relais.request('/console/api/undelivered', { headers: { cookie } });
+    expect(api.status).toBe(200);
+    expect(api.headers.get('cache-control')).toBe('no-store');
+    expectSecurityHeaders(api);
   });
 
   it('shows the messages that could not be processed, so none is lost from sight', async () => {
     const relais = await startRelais();
+    const { cookie } = await signedIn(relais);
     await relais.db.insert(inboundEvents).values({
       channel: 'telegram',
       externalId: '991',
@@ -39,10 +86,17 @@ describe('/console access', () => {
       lastError: 'engine crashed',
       payload: { channel: 'telegram', externalId: '991', personKey: '4242', receivedAt: new Date(), body: { kind: 'text', text: 'Mon frère est à Roissy' } },
     });
-    const page = await (await relais.request('/console')).text();
+    const page = await (await relais.request('/console', { headers: { cookie } })).text();
     expect(page).toContain('Messages received but not answered (1)');
     expect(page).toContain('Mon frère est à Roissy');
     expect(page).toContain('engine crashed');
     expect(page).not.toContain('4242');
+  });
+
+  it('leaves the rest of the service alone: no console headers on /chat or /healthz', async () => {
+    const relais = await startRelais();
+    const health = await relais.request('/healthz');
+    expect(health.status).toBe(200);
+    expect(health.headers.get('content-security-policy')).toBeNull();
   });
 });

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import { openDatabase } from '../../src/storage/database.js';
 import { cases, conversations, dailyCounts, inboundEvents, messages, people } from '../../src/storage/schema.js';
 import { startRelais, type TestRelais } from '../support/relais.js';
+import { signedIn } from '../console/helpers.js';
 
 /**
  * The inbox pipeline end to end through the local web chat (the channel with no far side): record,
@@ -125,7 +126,8 @@ describe('inbox', () => {
     expect(open).toHaveLength(1);
     expect(open[0]!.urgent).toBe(true);
 
-    const page = await relais.request('/console');
+    const { cookie } = await signedIn(relais);
+    const page = await relais.request('/console', { headers: { cookie } });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('URGENT');
   });
