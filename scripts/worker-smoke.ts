@@ -28,7 +28,7 @@ async function freePort(): Promise<number> {
 }
 
 async function main() {
-  const database = openPostgres(databaseUrl, 1);
+  const database = openPostgres(databaseUrl, { maxConnections: 1 });
   await migrateDatabase(database);
   await database.close();
 

@@ -44,7 +44,7 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
     const { openPostgres } = await import('./postgres.js');
-    return openPostgres(options.url, options.maxConnections);
+    return openPostgres(options.url, { maxConnections: options.maxConnections, prepareStatements: true });
   }
 
   const { PGlite } = await import('@electric-sql/pglite');

@@ -40,7 +40,7 @@ export function openRequestScopedPostgres(url: string, maxConnections = 5): Requ
     },
     close: async () => {},
     scope(run) {
-      const opened = openPostgres(url, maxConnections, stats);
+      const opened = openPostgres(url, { maxConnections, stats });
       return { result: current.run(opened, run), close: () => opened.close() };
     },
   };

@@ -98,6 +98,12 @@ export interface FakeTelegramApi {
   sent(): SentMessage[];
   /** The next calls of `method` fail with these, in order, then it succeeds again. */
   failNext(method: string, ...scripted: ScriptedFailure[]): void;
+  /**
+   * Every distinct message (same chat, same text) meets these failures on its first attempts, in order,
+   * then goes through: unlike one queue shared by all calls, no message can keep drawing the failures
+   * while others draw the passes.
+   */
+  failEachMessage(method: string, ...scripted: ScriptedFailure[]): void;
   /** Every later `sendMessage` to this chat answers 403 blocked (until `unblock`). */
   block(chatId: string | number): void;
   unblock(chatId: string | number): void;
@@ -125,6 +131,8 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions = {}): P
   const keepCalls = options.keepCalls ?? true;
   const calls: TelegramCall[] = [];
   const scripts = new Map<string, ScriptedFailure[]>();
+  const perMessage = new Map<string, ScriptedFailure[]>();
+  const attemptsPerMessage = new Map<string, number>();
   const blocked = new Set<string>();
   let updates: Array<Record<string, unknown>> = [];
   let pollers: Array<() => void> = [];
@@ -161,7 +169,7 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions = {}): P
       return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     }
 
-    const scripted = scripts.get(method)?.shift();
+    const scripted = scripts.get(method)?.shift() ?? perMessageFailure(method, payload);
     const failure = scripted && !('pass' in scripted) ? scripted : undefined;
     const chatId = payload.chat_id === undefined ? undefined : String(payload.chat_id);
     const effective = failure ?? (method === 'sendMessage' && chatId && blocked.has(chatId) ? failures.blocked() : undefined);
@@ -308,6 +316,9 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions = {}): P
     failNext(method, ...scripted) {
       scripts.set(method, [...(scripts.get(method) ?? []), ...scripted]);
     },
+    failEachMessage(method, ...scripted) {
+      perMessage.set(method, scripted);
+    },
     block: (chatId) => void blocked.add(String(chatId)),
     unblock: (chatId) => void blocked.delete(String(chatId)),
     pushUpdate(update) {
@@ -318,6 +329,8 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions = {}): P
     reset() {
       calls.length = 0;
       scripts.clear();
+      perMessage.clear();
+      attemptsPerMessage.clear();
       blocked.clear();
       updates = [];
       webhook = undefined;
@@ -330,6 +343,15 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions = {}): P
     },
   };
   return fake;
+
+  function perMessageFailure(method: string, payload: Record<string, unknown>): ScriptedFailure | undefined {
+    const scripted = perMessage.get(method);
+    if (!scripted) return undefined;
+    const key = JSON.stringify([method, payload.chat_id, payload.text]);
+    const attempt = attemptsPerMessage.get(key) ?? 0;
+    attemptsPerMessage.set(key, attempt + 1);
+    return scripted[attempt];
+  }
 
   // Hoisted helper: errors thrown by `answer` become Bot API error bodies.
   function reply(res: ServerResponse, status: number, body: unknown) {
