@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { ChannelName, InboundMessage } from '../core/messages.js';
-import type { DbOrTx } from '../storage/database.js';
+import { rowsOf, type DbOrTx } from '../storage/database.js';
 import { inboundEvents, people } from '../storage/schema.js';
 
 /**
@@ -10,17 +10,28 @@ import { inboundEvents, people } from '../storage/schema.js';
 
 export type InboundEvent = typeof inboundEvents.$inferSelect;
 
-/** Records messages in one statement; returns those that were new (a duplicate is skipped). */
+/**
+ * Records messages in one statement; returns those that were new (a duplicate is skipped). The rows
+ * travel as one JSON parameter: the statement's text is the same for any number of messages, so it
+ * stays prepared, and nothing is built per row (drizzle's VALUES list cost ~0.1 ms per webhook).
+ */
 export async function recordEvents(
   db: DbOrTx,
   batch: InboundMessage[],
 ): Promise<{ id: number; channel: ChannelName; personKey: string }[]> {
   if (batch.length === 0) return [];
-  return db
-    .insert(inboundEvents)
-    .values(batch.map((m) => ({ channel: m.channel, externalId: m.externalId, personKey: m.personKey, payload: m })))
-    .onConflictDoNothing({ target: [inboundEvents.channel, inboundEvents.externalId] })
-    .returning({ id: inboundEvents.id, channel: inboundEvents.channel, personKey: inboundEvents.personKey });
+  const rows = JSON.stringify(batch.map((m) => ({ channel: m.channel, external_id: m.externalId, person_key: m.personKey, payload: m })));
+  const result = await db.execute(sql`
+    insert into ${inboundEvents} (channel, external_id, person_key, payload)
+    select v.channel, v.external_id, v.person_key, v.payload
+    from jsonb_to_recordset(${rows}::jsonb) as v(channel text, external_id text, person_key text, payload jsonb)
+    on conflict (channel, external_id) do nothing
+    returning id, channel, person_key`);
+  return rowsOf<{ id: string | number; channel: ChannelName; person_key: string }>(result).map((r) => ({
+    id: Number(r.id),
+    channel: r.channel,
+    personKey: r.person_key,
+  }));
 }
 
 /**

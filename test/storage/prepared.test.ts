@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase, type DatabaseHandle } from '../../src/storage/database.js';
+import { openDatabase, rowsOf, type DatabaseHandle } from '../../src/storage/database.js';
 import { migrateDatabase } from '../../src/storage/migrate.js';
 import { reconnectDelaySeconds } from '../../src/storage/postgres.js';
 import { people } from '../../src/storage/schema.js';
@@ -28,7 +28,7 @@ describe.skipIf(!url)(`prepared statements on PostgreSQL${url ? '' : ` (${NO_SER
     await migrateDatabase(handle);
     const { db } = handle;
     const prepared = async () =>
-      (await db.execute<{ statement: string }>(sql`select statement from pg_prepared_statements`)).map((r) => r.statement);
+      rowsOf<{ statement: string }>(await db.execute(sql`select statement from pg_prepared_statements`)).map((r) => r.statement);
 
     const find = (key: string) => db.select({ id: people.id }).from(people).where(eq(people.externalKey, key));
     await find('a');
