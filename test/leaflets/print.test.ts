@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
@@ -22,10 +23,23 @@ import { startRelais, type TestRelais } from '../support/relais.js';
  * Skipped where Chromium is not installed, unless RELAIS_BROWSER_TESTS=required (CI).
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.RELAIS_BROWSER_TESTS === 'required') {
-  throw new Error(`RELAIS_BROWSER_TESTS=required but no browser at ${CHROMIUM}`);
+/** Fonts for Arabic script and Ethiopic, as fontconfig (which Chromium asks) knows them. */
+function hasFontFor(lang: string): boolean {
+  try {
+    return execFileSync('fc-list', [`:lang=${lang}`, 'family'], { encoding: 'utf8' }).trim() !== '';
+  } catch {
+    return false;
+  }
 }
+const missing = [
+  !existsSync(CHROMIUM) && `no browser at ${CHROMIUM} (apt-get install chromium)`,
+  !(hasFontFor('ar') && hasFontFor('ti')) && 'no font for Arabic or Ethiopic (apt-get install fonts-noto-core)',
+].filter((m): m is string => typeof m === 'string');
+const available = missing.length === 0;
+if (!available && process.env.RELAIS_BROWSER_TESTS === 'required') {
+  throw new Error(`RELAIS_BROWSER_TESTS=required but ${missing.join(', ')}`);
+}
+if (!available) console.warn(`leaflets printed by Chromium: skipped, ${missing.join(', ')}`);
 
 const content = loadContent();
 const topics = SHIPPED_FILES.topics as TopicsFile;
