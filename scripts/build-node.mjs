@@ -14,6 +14,7 @@ export const NODE_ENTRIES = {
   'telegram-webhook': 'src/entry/telegram-webhook.ts',
   'telegram-polling': 'src/entry/telegram-polling.ts',
   volunteers: 'src/entry/volunteers-cli.ts',
+  leaflets: 'src/entry/leaflets-cli.ts',
 };
 
 export async function buildNode() {

@@ -90,4 +90,18 @@ describe('parseConfig', () => {
       'WHATSAPP_TEMPLATE_LANGUAGES',
     );
   });
+
+  it('reads what leaflets print: the bot’s username and the WhatsApp number, neither turning a channel on', () => {
+    const config = parseConfig({ TELEGRAM_BOT_USERNAME: '@Relais_AnafeBot', WHATSAPP_DISPLAY_NUMBER: '+33 6 12-34.56 78' });
+    expect(config.leaflets).toEqual({ telegramBotUsername: 'Relais_AnafeBot', whatsappNumber: '33612345678' });
+    expect(config.telegram).toBeUndefined();
+    expect(config.whatsapp).toBeUndefined();
+    expect(parseConfig({}).leaflets).toEqual({});
+    expect(problems({ TELEGRAM_BOT_USERNAME: 'relais', WHATSAPP_DISPLAY_NUMBER: '06 12 34' }).map((p) => p.variable).sort()).toEqual([
+      'TELEGRAM_BOT_USERNAME',
+      'WHATSAPP_DISPLAY_NUMBER',
+    ]);
+    expect(problems({ TELEGRAM_BOT_USERNAME: 'https://t.me/RelaisBot' })[0]!.message).toMatch(/ending in "bot"/);
+    expect(problems({ WHATSAPP_DISPLAY_NUMBER: 'wa.me/33612345678' })[0]!.variable).toBe('WHATSAPP_DISPLAY_NUMBER');
+  });
 });

@@ -81,6 +81,15 @@ const envSchema = z.object({
     z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1–256 characters among A-Z, a-z, 0-9, _ and -').optional(),
   ),
   TELEGRAM_API_ROOT: optionalUrl(['https:', 'http:']),
+  /** Printed in leaflets' links (`t.me/<username>`); a leading "@" is allowed. */
+  TELEGRAM_BOT_USERNAME: unsetIfBlank(
+    z
+      .string()
+      .trim()
+      .transform((v) => v.replace(/^@/, ''))
+      .pipe(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{1,28}bot$/i, 'must be the bot’s username as @BotFather gave it: 5–32 letters, digits or _, ending in "bot"'))
+      .optional(),
+  ),
   TELEGRAM_VOLUNTEER_CHAT_ID: unsetIfBlank(
     z.string().regex(/^-?\d+$/, 'must be a numeric chat id such as -1001234567890').optional(),
   ),
@@ -94,6 +103,16 @@ const envSchema = z.object({
   WHATSAPP_API_BASE: optionalUrl(['https:', 'http:']),
   WHATSAPP_GRAPH_VERSION: unsetIfBlank(z.string().regex(/^v\d+\.\d+$/, 'must look like v23.0').default('v23.0')),
   WHATSAPP_REENGAGE_TEMPLATE: optionalString,
+  /** The number people write to, printed in leaflets' links (`wa.me/<digits>`): international form, spaces allowed. */
+  WHATSAPP_DISPLAY_NUMBER: unsetIfBlank(
+    z
+      .string()
+      .trim()
+      .regex(/^\+?[\d\s.()-]+$/, 'must be the WhatsApp number in international form, such as +33 6 12 34 56 78')
+      .transform((v) => v.replace(/\D/g, ''))
+      .pipe(z.string().regex(/^[1-9]\d{7,14}$/, 'must be the WhatsApp number in international form: country code and number, 8 to 15 digits'))
+      .optional(),
+  ),
   WHATSAPP_TEMPLATE_LANGUAGES: templateLanguages,
 
   ASSOCIATION_NAME: optionalString,
@@ -144,6 +163,16 @@ export interface WhatsAppConfig {
   reengageTemplate?: { name: string; languages: Partial<Record<LocaleCode, string>> };
 }
 
+/**
+ * What leaflets print: the bot's Telegram username (else learned from `getMe` when a token is set)
+ * and the WhatsApp number people write to (digits, with the country code). Either may be missing:
+ * that QR code is then left out, with a note for the coordinator.
+ */
+export interface LeafletConfig {
+  telegramBotUsername?: string;
+  whatsappNumber?: string;
+}
+
 export interface Config {
   port: number;
   databaseUrl?: string;
@@ -154,6 +183,7 @@ export interface Config {
   telegram?: TelegramConfig;
   whatsapp?: WhatsAppConfig;
   association: AssociationContacts;
+  leaflets: LeafletConfig;
   handoff: HandoffConfig;
   /** Key of the HMAC that tags identifiers in logs; random per process when unset. */
   logHashKey?: string;
@@ -251,6 +281,10 @@ export function parseConfig(env: EnvSource): Config {
     ...(telegram ? { telegram } : {}),
     ...(whatsapp ? { whatsapp } : {}),
     association,
+    leaflets: {
+      ...(e.TELEGRAM_BOT_USERNAME ? { telegramBotUsername: e.TELEGRAM_BOT_USERNAME } : {}),
+      ...(e.WHATSAPP_DISPLAY_NUMBER ? { whatsappNumber: e.WHATSAPP_DISPLAY_NUMBER } : {}),
+    },
     ...(e.LOG_HASH_KEY ? { logHashKey: e.LOG_HASH_KEY } : {}),
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, sweepIntervalMs: e.OUTBOX_SWEEP_INTERVAL_MS, leaseMs: e.OUTBOX_LEASE_SECONDS * 1000 },
     retentionDays: e.RETENTION_DAYS,

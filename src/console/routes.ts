@@ -12,6 +12,7 @@ import { authenticate, consoleSecurityHeaders } from './auth/middleware.js';
 import { csrfField } from './auth/pages.js';
 import { createSignInRoutes } from './auth/sign-in.js';
 import { createThrottle } from './auth/throttle.js';
+import { createLeafletRoutes } from './leaflets.js';
 
 /**
  * The volunteer console, first room: the queue of cases (urgent first, then oldest) and the messages
@@ -33,6 +34,7 @@ export function createConsoleRoutes(deps: { db: Db; config: Config; logger: Logg
   routes.use(consoleSecurityHeaders());
   routes.route('/', createSignInRoutes({ db, throttle, now, ...(publicUrl ? { publicUrl } : {}) }));
   routes.use(authenticate({ db, throttle, now }));
+  routes.route('/leaflets', createLeafletRoutes({ db, config, now }));
   routes.route('/', createAccountRoutes({ db, now, ...(publicUrl ? { publicUrl } : {}) }));
 
   routes.get('/', async (c) => {

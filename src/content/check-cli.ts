@@ -64,6 +64,7 @@ if (review) {
       ...codes.map((c) => t.cells[c]),
     ]),
     ['(buttons, notices)', '—', '—', '—', '—', ...codes.map((c) => review.interface[c])],
+    ['(leaflets)', '—', '—', '—', '—', ...codes.map((c) => review.leaflets[c])],
   ]);
   console.log('');
 

@@ -5,6 +5,7 @@ import { MissingMessageError } from './format.js';
 import { buildFromParsed, parseContentFiles, type Content, type ContentFiles, type ContentProblem } from './index.js';
 import type { LocaleFile, TopicsFile } from './schema.js';
 import { translationState, type TranslationState } from './versions.js';
+import { entryCodesIn, entryPayload, leafletLimit, leafletMessageIds, printedLength } from './leaflet-texts.js';
 import {
   FIXED_SCREENS,
   INTAKE_SCREENS,
@@ -53,6 +54,7 @@ export function requiredMessageIds(topics: TopicsFile): Set<string> {
     ids.add(`${t.id}.label`);
     for (const m of t.body) ids.add(m);
   }
+  for (const id of leafletMessageIds(topics)) ids.add(id);
   return ids;
 }
 
@@ -67,7 +69,11 @@ export function checkContent(files: ContentFiles): ContentProblem[] {
   const syntaxOk = checkMessages(locales, required, problems);
   checkKeywords(topics, locales, problems);
   // Rendering needs every message present and parseable; the problems above say what to fix first.
-  if (syntaxOk) checkScreens(buildFromParsed(parsed.parsed), topics, problems);
+  if (syntaxOk) {
+    const content = buildFromParsed(parsed.parsed);
+    checkScreens(content, topics, problems);
+    checkLeaflets(content, topics, problems);
+  }
   return dedupe(problems);
 }
 
@@ -95,6 +101,15 @@ function checkGraph(graph: TopicsFile, problems: ContentProblem[]): void {
       problems.push({ code: 'no-sources', topic: t.id, detail: 'an info topic must cite its sources (CESEDA articles, decisions)' });
     }
     if (!t.reviewedOn) problems.push({ code: 'no-review-date', topic: t.id, detail: 'reviewedOn (YYYY-MM-DD) is missing' });
+  }
+
+  const seenLeaflets = new Set<string>();
+  for (const alias of graph.leaflets) {
+    if (!aliasOwner.has(alias)) {
+      problems.push({ code: 'unknown-topic', detail: `leaflet "${alias}" is not a deep-link alias of any topic (topics.json: leaflets)` });
+    }
+    if (seenLeaflets.has(alias)) problems.push({ code: 'duplicate', detail: `leaflet "${alias}" is listed twice (topics.json: leaflets)` });
+    seenLeaflets.add(alias);
   }
 
   const reached = new Set([graph.root]);
@@ -355,6 +370,59 @@ function checkScreens(content: Content, graph: TopicsFile, problems: ContentProb
   }
 }
 
+/**
+ * The leaflets' words in every locale: each fits its place on an A6 card (`LEAFLET_LIMITS`), and the
+ * prefilled WhatsApp message of every entry point, as the translation writes it, still carries a code
+ * the bot reads back as that entry point and that language (a translator who drops or splits
+ * `{code}` would otherwise print leaflets that open the wrong topic, or none).
+ */
+function checkLeaflets(content: Content, graph: TopicsFile, problems: ContentProblem[]): void {
+  // The isolation marks Relais adds around Latin runs in right-to-left text are not printed.
+  const visible = (text: string) => text.replace(/[\u2068\u2069]/g, '');
+  for (const locale of LOCALES) {
+    for (const id of leafletMessageIds(graph)) {
+      if (id === 'leaflet.whatsapp.text') continue;
+      let text: string;
+      try {
+        text = visible(content.translation(locale, id));
+      } catch {
+        continue; // reported as missing or unformattable above
+      }
+      const max = leafletLimit(id);
+      if (printedLength(text) > max) {
+        problems.push({ code: 'too-long', locale, message: id, detail: `leaflet text is ${printedLength(text)} characters, over the limit of ${max} for an A6 card: “${text}”` });
+      }
+    }
+    for (const alias of graph.leaflets) {
+      const code = entryPayload(alias, locale);
+      let text: string;
+      try {
+        text = visible(content.translation(locale, 'leaflet.whatsapp.text', { code }));
+      } catch {
+        continue;
+      }
+      if (printedLength(text) > LEAFLET_PREFILL_MAX) {
+        problems.push({
+          code: 'too-long',
+          locale,
+          message: 'leaflet.whatsapp.text',
+          detail: `the prefilled WhatsApp message for "${alias}" is ${printedLength(text)} characters, over ${LEAFLET_PREFILL_MAX}: “${text}”`,
+        });
+      }
+      if (entryCodesIn(text)[0] !== code) {
+        problems.push({
+          code: 'leaflet-code',
+          locale,
+          message: 'leaflet.whatsapp.text',
+          detail: `the prefilled WhatsApp message “${text}” does not carry the code ${code} as a word of its own: keep {code} whole, with a space or a bracket on each side`,
+        });
+      }
+    }
+  }
+}
+
+const LEAFLET_PREFILL_MAX = leafletLimit('leaflet.whatsapp.text');
+
 function checkChoice(
   locale: LocaleCode,
   c: ChoiceSpec,
@@ -456,6 +524,8 @@ export interface ReviewStatus {
   topics: TopicReviewRow[];
   /** The same cells for the messages outside topics (buttons, questions, notices). */
   interface: Record<LocaleCode, string>;
+  /** The same cells for the leaflets' words (titles, lines, captions, the prefilled WhatsApp message). */
+  leaflets: Record<LocaleCode, string>;
   /** Stale translations, listed for the translators; a normal state, not a problem. */
   stale: { locale: LocaleCode; message: string }[];
 }
@@ -521,5 +591,5 @@ export function reviewStatus(files: ContentFiles): ReviewStatus | undefined {
       cells,
     };
   });
-  return { locales: rows, topics: topicRows, interface: cellsFor([...UI_MESSAGES]), stale };
+  return { locales: rows, topics: topicRows, interface: cellsFor([...UI_MESSAGES]), leaflets: cellsFor(leafletMessageIds(topics)), stale };
 }

@@ -101,7 +101,8 @@ export interface ContentProblem {
     | 'no-sources'
     | 'no-review-date'
     | 'missing-keywords'
-    | 'rtl-starts-latin';
+    | 'rtl-starts-latin'
+    | 'leaflet-code';
   locale?: LocaleCode | string;
   topic?: string;
   message?: string;

@@ -6,6 +6,7 @@ import { checkContent } from './check.js';
 import { formatProblem, parseContentFiles, type ContentFiles, type ContentProblem } from './index.js';
 import { localeFileSchema, type LocaleFile, type TopicsFile } from './schema.js';
 import { UI_MESSAGES } from './screens.js';
+import { leafletLimit, leafletMessageIds } from './leaflet-texts.js';
 import { sourceHash, translationState, type TranslationState } from './versions.js';
 
 /**
@@ -47,6 +48,7 @@ export function reviewRows(files: ContentFiles, locale: LocaleCode): ReviewRow[]
     });
   };
   for (const t of topics.topics) for (const id of [`${t.id}.label`, ...t.body]) add(id, t.id);
+  for (const id of leafletMessageIds(topics)) add(id, 'leaflet');
   for (const id of UI_MESSAGES) add(id, 'ui');
   for (const id of Object.keys(source.messages)) add(id, 'ui');
   return rows;
@@ -56,7 +58,10 @@ export function reviewRows(files: ContentFiles, locale: LocaleCode): ReviewRow[]
 function notesFor(id: string, french: string, topics: TopicsFile, direction: 'ltr' | 'rtl'): string {
   const notes: string[] = [];
   const isBranch = topics.topics.some((t) => t.id === topics.root && t.children.some((c) => `${c}.label` === id));
-  if (id.endsWith('.label')) {
+  if (id.startsWith('leaflet.')) {
+    notes.push(`printed leaflet: ≤ ${leafletLimit(id)} characters (A6 card)`);
+    if (id === 'leaflet.whatsapp.text') notes.push('keep {code} whole, with a space or a bracket on each side: the bot reads it back');
+  } else if (id.endsWith('.label')) {
     notes.push(`label: ≤ ${whatsapp.buttonTitle} characters as a button, ≤ ${whatsapp.rowTitle} in a list`);
     if (isBranch) notes.push(`≤ ${whatsapp.rowDescription} as a description`);
   } else if (/^(nav|who|erase)\./.test(id) && !['who.ask', 'erase.confirm', 'erase.done', 'erase.cancelled'].includes(id)) {

@@ -14,6 +14,15 @@ export const topicIdSchema = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,39}$/, 'topic ids are 1–40 characters: a-z, 0-9 and -, starting with a letter');
 
+/**
+ * A deep-link alias. Never two hyphens in a row: `--` separates an alias from a locale in a payload
+ * (`zone-attente--ar`).
+ */
+export const aliasSchema = z
+  .string()
+  .regex(/^[a-z0-9](?:-?[a-z0-9])*$/, 'aliases are a-z, 0-9 and single hyphens, starting and ending with a letter or digit')
+  .max(40, 'aliases are at most 40 characters');
+
 export const AUDIENCES = ['everyone', 'relative', 'held', 'land-border'] as const;
 export type Audience = (typeof AUDIENCES)[number];
 
@@ -53,7 +62,7 @@ export const topicSchema = z.object({
   /** Append the association's contacts (from configuration, only those set). */
   contacts: z.boolean().default(false),
   /** Deep-link payloads that open this topic (`/start zone-attente`, a QR code). */
-  aliases: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'aliases are a-z, 0-9 and -, ≤ 40')).default([]),
+  aliases: z.array(aliasSchema).default([]),
   sources: z.array(sourceSchema).default([]),
   reviewedOn: isoDate.optional(),
   review: legalReviewSchema.optional(),
@@ -63,6 +72,11 @@ export type Topic = z.infer<typeof topicSchema>;
 export const topicsFileSchema = z.object({
   root: topicIdSchema,
   topics: z.array(topicSchema).min(1),
+  /**
+   * The entry points printed on leaflets and posters, by deep-link alias (`zone-attente`,
+   * `frontiere-italie`): each needs `leaflet.<alias>.title`, `.1`, `.2` and `.3` in every locale.
+   */
+  leaflets: z.array(aliasSchema).default([]),
 });
 export type TopicsFile = z.infer<typeof topicsFileSchema>;
 

@@ -2,4 +2,4 @@
 export { step, ABOUT_TOPIC, type StepResult } from './step.js';
 export { initialState, type ConversationState } from './state.js';
 export type { Availability, EngineContext } from './replies.js';
-export { matchTopic, isUrgent, parseStartPayload, type TopicMatch } from './understanding.js';
+export { matchTopic, isUrgent, parseStartPayload, entryLinkIn, type TopicMatch, type DeepLink } from './understanding.js';

@@ -38,6 +38,8 @@ export interface ConversationState {
   offer?: 'no-match' | 'unsupported-media';
   /** The intake after asking for a volunteer: the question waiting for an answer, the card so far. */
   intake?: IntakeState;
+  /** An entry point (deep link, leaflet code) brought this conversation and was counted: it is counted once. */
+  entryCounted?: boolean;
 }
 
 /** A fresh conversation. */

@@ -12,6 +12,7 @@ import {
   answerOf,
   choiceNumber,
   commandOf,
+  entryLinkIn,
   isUrgent,
   matchTopic,
   parseStartPayload,
@@ -20,6 +21,7 @@ import {
   scriptMismatch,
   whoAnswerOf,
   whoMenus,
+  type DeepLink,
   type Said,
   type TopicMatch,
 } from './understanding.js';
@@ -47,6 +49,11 @@ export interface StepResult {
   relayed: boolean;
   /** The person just confirmed "delete my data": erase transcript, cases and events before storing `state`. */
   erase: boolean;
+  /**
+   * The entry point (a deep-link alias: `zone-attente`) that brought this conversation, reported the
+   * first time one does, for the anonymous daily counts of which leaflets and posters bring people.
+   */
+  entry?: string;
 }
 
 /** The topic opened by the "about" command. */
@@ -56,13 +63,18 @@ export const ABOUT_TOPIC = 'about';
 interface Turn {
   inbound: InboundMessage;
   said: Said | undefined;
+  /** A deep link: Telegram's start payload, or a leaflet's code in a message (WhatsApp's prefilled greeting). */
+  link: DeepLink | undefined;
 }
 
 /** Applies one inbound message to a conversation. Never throws on anything a person can send. */
 export function step(state: ConversationState | null, inbound: InboundMessage, ctx: EngineContext): StepResult {
   const s = restoreState(state);
   const r = new Reply(ctx, s.locale ?? 'fr');
-  const turn: Turn = { inbound, said: said(inbound.body) };
+  const body = inbound.body;
+  const link =
+    body.kind === 'start' ? parseStartPayload(body.payload, ctx.content) : body.kind === 'text' ? entryLinkIn(body.text, ctx.content) : undefined;
+  const turn: Turn = { inbound, said: said(body), link };
   // An offer of a volunteer only explains the handoff reason if taken up right away.
   const offer = s.offer;
   delete s.offer;
@@ -81,7 +93,11 @@ export function step(state: ConversationState | null, inbound: InboundMessage, c
   };
   if (r.eraseRequested) return { ...done, state: initialState(), erase: true };
   s.lastChoices = r.lastChoices ?? s.lastChoices;
-  return { ...done, state: s, erase: false };
+  // Counted once per conversation: the entry point that brought the person, not every later scan.
+  // A message for the volunteer who holds the case is not an arrival.
+  const entry = link?.alias && !s.entryCounted && !r.relayed ? link.alias : undefined;
+  if (entry) s.entryCounted = true;
+  return { ...done, state: s, erase: false, ...(entry ? { entry } : {}) };
 }
 
 // ——— first contact ———
@@ -95,7 +111,7 @@ function firstContact(s: ConversationState, turn: Turn, r: Reply): void {
   const picked = pickedLanguage(s, body, turn.said, content);
   if (picked) return chooseLanguage(s, picked, r);
 
-  const deepLink = body.kind === 'start' ? parseStartPayload(body.payload, content) : undefined;
+  const deepLink = turn.link;
   const hit = norm === undefined ? undefined : matchTopic(norm, s, content);
   const urgentNow = norm !== undefined && isUrgent(norm, content);
   const guess = deepLink?.locale
@@ -134,6 +150,8 @@ function firstContact(s: ConversationState, turn: Turn, r: Reply): void {
     // A deep link opens its topic at once, in the guessed language, with a way to change it.
     draftNotice(s, r);
     s.greeted = true;
+    // A prefilled greeting the person added a deadline to ("… vol demain"): alerted as typed.
+    if (urgentNow) return urgent(s, { status: 'one', topic: deepLink.topic }, r);
     return openTopic(s, deepLink.topic, r, { push: false });
   }
   // The first reply of a draft locale says so, right after the welcome (channels rely on the welcome coming first).
@@ -183,22 +201,15 @@ function handle(s: ConversationState, turn: Turn, r: Reply, offer: ConversationS
     r.relayed = true;
     if (!leaves(s, turn, r)) return;
   } else if (s.intake) {
-    if (answerIntake(s, r, { ...(body.kind === 'choice' ? { choice: body.id } : {}), ...(turn.said ? { said: turn.said } : {}) })) return;
+    // A leaflet's code is a new arrival, not an answer.
+    if (!turn.link && answerIntake(s, r, { ...(body.kind === 'choice' ? { choice: body.id } : {}), ...(turn.said ? { said: turn.said } : {}) })) return;
     // Not an answer (a question, a command): the intake stops; what was answered stays on the card.
     delete s.intake;
   }
 
   switch (body.kind) {
-    case 'start': {
-      const link = parseStartPayload(body.payload, r.ctx.content);
-      if (link?.locale && link.locale !== locale) {
-        if (link.topic) s.pendingTopic = link.topic;
-        return chooseLanguage(s, link.locale, r);
-      }
-      if (link?.topic) return openTopic(s, link.topic, r, { push: true });
-      r.say('welcome');
-      return goHome(s, r);
-    }
+    case 'start':
+      return followLink(s, turn.link, r);
     case 'command':
       return runCommand(s, body.command, r, offer);
     case 'choice':
@@ -208,8 +219,21 @@ function handle(s: ConversationState, turn: Turn, r: Reply, offer: ConversationS
       s.onTopic = false;
       return r.screen(unsupportedScreen(body.what));
     case 'text':
+      // A leaflet scanned later in the conversation: its code opens the entry point, as a deep link does.
+      if (turn.link) return followLink(s, turn.link, r);
       return handleText(s, turn.said!, r, offer, who);
   }
+}
+
+/** A deep link in a conversation that has a language: its topic, in its language if it names one. */
+function followLink(s: ConversationState, link: DeepLink | undefined, r: Reply): void {
+  if (link?.locale && link.locale !== s.locale) {
+    if (link.topic) s.pendingTopic = link.topic;
+    return chooseLanguage(s, link.locale, r);
+  }
+  if (link?.topic) return openTopic(s, link.topic, r, { push: true });
+  r.say('welcome');
+  return goHome(s, r);
 }
 
 function handleText(

@@ -1,4 +1,5 @@
 import type { Content, WhoAnswer } from '../content/index.js';
+import { entryCodesIn } from '../content/leaflet-texts.js';
 import { dominantScript, normalise } from '../content/normalise.js';
 import { isLocale, type LocaleCode } from '../core/locales.js';
 import type { CommandName, InboundBody } from '../core/messages.js';
@@ -197,15 +198,35 @@ export function pickedLanguage(
   return undefined;
 }
 
+/** Where a deep link leads: a topic, a language, and the entry point's alias when it named a known one. */
+export interface DeepLink {
+  topic?: string;
+  locale?: LocaleCode;
+  /** The deep-link alias as listed in `topics.json` (`zone-attente`), for the anonymous entry counts. */
+  alias?: string;
+}
+
 /** `zone-attente`, `frontiere-italie`, optionally with a language: `zone-attente--ar`, `asile__pt-br`. */
-export function parseStartPayload(
-  payload: string | undefined,
-  content: Content,
-): { topic?: string; locale?: LocaleCode } | undefined {
+export function parseStartPayload(payload: string | undefined, content: Content): DeepLink | undefined {
   if (!payload) return undefined;
   const [rawAlias = '', rawLocale] = payload.trim().toLowerCase().split(/--|__/);
   const alias = rawAlias.replace(/_/g, '-');
-  const topic = content.aliases.get(alias) ?? (content.topics.has(alias) ? alias : undefined);
+  const aliased = content.aliases.get(alias);
+  const topic = aliased ?? (content.topics.has(alias) ? alias : undefined);
   const locale = localeFromLanguageCode(rawLocale) ?? (topic ? undefined : localeFromLanguageCode(alias));
-  return { ...(topic ? { topic } : {}), ...(locale ? { locale } : {}) };
+  return { ...(topic ? { topic } : {}), ...(locale ? { locale } : {}), ...(aliased ? { alias } : {}) };
+}
+
+/**
+ * A leaflet's code in a message a person typed or sent: WhatsApp has no start payload, so a leaflet's
+ * QR code prefills a greeting with the code (`Bonjour Relais (zone-attente--fr)`), and that message
+ * opens the entry point like Telegram's `/start zone-attente--fr`. Only a code naming a topic counts:
+ * the rest of the message (a greeting, edited or not) is not read.
+ */
+export function entryLinkIn(text: string, content: Content): DeepLink | undefined {
+  for (const code of entryCodesIn(text)) {
+    const link = parseStartPayload(code, content);
+    if (link?.topic) return link;
+  }
+  return undefined;
 }

@@ -116,6 +116,8 @@ export async function applyBatch(
     });
     counts.push({ metric: 'message.in', channel: event.channel, locale: result.locale });
     if (isNew) counts.push({ metric: 'conversation.started', channel: event.channel, locale: result.locale });
+    // Which leaflet or poster brought the person (`entry.zone-attente`): a known alias, never their words.
+    if (result.entry) counts.push({ metric: `entry.${result.entry}`, channel: event.channel, locale: result.locale });
     if (result.handoff) {
       const handoff = await requestHandoff(tx, { personId: person.id, ...result.handoff, locale: result.locale }, at);
       if (handoff.status === 'opened') {

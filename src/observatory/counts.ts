@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { and, asc, desc, gte, like, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../storage/database.js';
 import { dailyCounts } from '../storage/schema.js';
 
@@ -29,4 +29,31 @@ export async function countEvents(tx: DbOrTx, at: Date, increments: CountIncreme
       target: [dailyCounts.day, dailyCounts.metric, dailyCounts.channel, dailyCounts.locale],
       set: { count: sql`${dailyCounts.count} + excluded.count` },
     });
+}
+
+/** How many conversations each entry point brought, per channel and locale, since a day. */
+export interface EntryCount {
+  /** The deep-link alias (`zone-attente`). */
+  entry: string;
+  channel: string;
+  locale: string;
+  count: number;
+}
+
+/** Prefix of the daily counts of entry points: `entry.<alias>` (the inbox counts them). */
+export const ENTRY_METRIC_PREFIX = 'entry.';
+
+/**
+ * First contacts by entry point since `since` (a day, `YYYY-MM-DD`, inclusive), most first: which
+ * leaflets and posters bring people, read from the anonymous daily counts.
+ */
+export async function entryCounts(tx: DbOrTx, since: string): Promise<EntryCount[]> {
+  const total = sql<number>`cast(sum(${dailyCounts.count}) as integer)`;
+  const rows = await tx
+    .select({ metric: dailyCounts.metric, channel: dailyCounts.channel, locale: dailyCounts.locale, count: total })
+    .from(dailyCounts)
+    .where(and(like(dailyCounts.metric, `${ENTRY_METRIC_PREFIX}%`), gte(dailyCounts.day, since)))
+    .groupBy(dailyCounts.metric, dailyCounts.channel, dailyCounts.locale)
+    .orderBy(desc(total), asc(dailyCounts.metric), asc(dailyCounts.channel), asc(dailyCounts.locale));
+  return rows.map((r) => ({ entry: r.metric.slice(ENTRY_METRIC_PREFIX.length), channel: r.channel, locale: r.locale, count: Number(r.count) }));
 }
