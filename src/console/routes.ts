@@ -1,12 +1,16 @@
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import type { Config } from '../config/config.js';
+import type { Content } from '../content/index.js';
+import type { Handoff } from '../handoff/service.js';
 import type { Logger } from '../logger.js';
 import type { Db } from '../storage/database.js';
 import { describeInbound } from '../core/messages.js';
 import { listOpenCases } from '../handoff/cases.js';
 import { listUnprocessed } from '../inbound/events.js';
 import { listUndelivered } from '../outbox/rows.js';
+import { createCaseActions } from './actions.js';
+import { createCaseApi } from './api.js';
 import { createAccountRoutes } from './auth/account-routes.js';
 import { authenticate, consoleSecurityHeaders } from './auth/middleware.js';
 import { csrfField } from './auth/pages.js';
@@ -23,8 +27,8 @@ import { createThrottle } from './auth/throttle.js';
  * `c.var.volunteer` and `c.var.auth`. Routes added below `authenticate` are protected; public ones
  * (static assets) go above it.
  */
-export function createConsoleRoutes(deps: { db: Db; config: Config; logger: Logger; now?: () => Date }): Hono {
-  const { db, config } = deps;
+export function createConsoleRoutes(deps: { db: Db; config: Config; logger: Logger; content: Content; handoff: Handoff; now?: () => Date }): Hono {
+  const { db, config, content, handoff } = deps;
   const now = deps.now ?? (() => new Date());
   const routes = new Hono();
   const throttle = createThrottle({ db, now });
@@ -33,7 +37,10 @@ export function createConsoleRoutes(deps: { db: Db; config: Config; logger: Logg
   routes.use(consoleSecurityHeaders());
   routes.route('/', createSignInRoutes({ db, throttle, now, ...(publicUrl ? { publicUrl } : {}) }));
   routes.use(authenticate({ db, throttle, now }));
-  routes.route('/', createAccountRoutes({ db, now, ...(publicUrl ? { publicUrl } : {}) }));
+  // A removed account's cases go back to the queue, and the volunteers' group is told.
+  const releaseCases = handoff.releaseAllHeldBy;
+  routes.route('/', createAccountRoutes({ db, now, releaseCases, ...(publicUrl ? { publicUrl } : {}) }));
+  routes.route('/api', createCaseApi({ db, handoff, actions: createCaseActions({ db, content, handoff, now }), now }));
 
   routes.get('/', async (c) => {
     const queue = await listOpenCases(db);
