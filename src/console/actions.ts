@@ -43,7 +43,8 @@ const textOf = (what: string) =>
 
 export const replyInput = z
   .object({ text: textOf('reply').optional(), canned: z.string({ message: 'must be a canned reply key' }).trim().min(1, 'choose a canned reply').max(40).optional() })
-  .refine((b) => (b.text === undefined) !== (b.canned === undefined), { message: 'send either text or canned (a canned reply key)' });
+  .refine((b) => (b.text === undefined) !== (b.canned === undefined), { message: 'send either text or canned (a canned reply key)' })
+  .transform((b): ReplyInput => (b.text !== undefined ? { text: b.text } : { canned: b.canned ?? '' }));
 export type ReplyInput = { text: string } | { canned: string };
 
 export const noteInput = z.object({ text: textOf('note') });

@@ -19,7 +19,6 @@ import {
   statusQuery,
   transferInput,
   type CaseActions,
-  type ReplyInput,
   type Refusal,
 } from './actions.js';
 import { requireCoordinator } from './auth/middleware.js';
@@ -109,7 +108,7 @@ export function createCaseApi(deps: CaseApiDeps): Hono {
     if (id instanceof Response) return id;
     const body = await readJson(c, replyInput);
     if (!body.ok) return badRequest(c, body.error);
-    const done = await actions.reply(c.var.volunteer, id, body.data as ReplyInput);
+    const done = await actions.reply(c.var.volunteer, id, body.data);
     return done.ok ? c.json({ message: done.message }, 202) : refused(c, done);
   });
 

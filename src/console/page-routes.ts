@@ -21,7 +21,6 @@ import {
   saveCanned,
   transferInput,
   type CaseActions,
-  type ReplyInput,
   type Refusal,
 } from './actions.js';
 import { auditEntries } from './api.js';
@@ -164,7 +163,7 @@ export function createPageRoutes(deps: PageRoutesDeps): Hono {
     const draft = { reply: raw.text ?? '' };
     const input = parseWith(replyInput, raw);
     if (!input.ok) return casePage(c, id, { draft }, 400, { kind: 'error', text: `Nothing was sent: ${input.error}.` });
-    const done = await actions.reply(c.var.volunteer, id, input.data as ReplyInput);
+    const done = await actions.reply(c.var.volunteer, id, input.data);
     if (!done.ok) return refusedForm(c, id, done, { draft });
     return back(c, `${casePath(id)}#m-${done.message.id}`, 'ok', 'Your reply is on its way to the person: its state shows beside it.');
   });

@@ -58,7 +58,8 @@ ${card(c, view, language)}
 <ol class="transcript" id="transcript">${view.messages.map((m) => messageItem(m, language, view.now))}</ol>
 ${view.messages.length === 0 ? html`<p class="muted" id="transcript-empty">Nothing written yet.</p>` : ''}
 <section class="compose">
-${mine ? replyForms(c, view, language) : html`<p class="muted">${k.status === 'closed' ? 'This case is closed: reopen it to write to the person again.' : k.claimedBy ? `${holderSentence(k, me.id, view.now)} Only they can write to the person.` : 'Claim this case to write to the person.'}</p>`}
+${mine ? replyForms(c, view, language) : html`<p class="muted">${k.status === 'closed' ? 'This case is closed: reopen it to write to the person again.' : k.claimedBy ? `${holderSentence(k, me.id, view.now)} Only they can write to the person.` : 'Claim this case to write to the person.'}</p>
+${view.draft?.reply ? html`<label for="unsent">Your reply, not sent (to copy if you still need it)</label><textarea id="unsent" readonly dir="auto">${view.draft.reply}</textarea>` : ''}`}
 <form method="post" action="/console/cases/${k.id}/notes" class="stack">${formGuard(c)}
 <label for="note-text">Internal note <span class="hint">(for volunteers; never sent to the person)</span></label>
 <textarea id="note-text" name="text" rows="2" maxlength="${MAX_TEXT}" dir="auto" required>${view.draft?.note ?? ''}</textarea>
