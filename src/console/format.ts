@@ -1,4 +1,5 @@
 import type { Content } from '../content/index.js';
+import { choiceId, INTAKE_SCREENS } from '../content/screens.js';
 import { OUTCOMES, type CaseCard, type Outcome } from '../core/handoff.js';
 import type { Direction, LocaleCode } from '../core/locales.js';
 import type { ChannelName } from '../core/messages.js';
@@ -21,7 +22,8 @@ export function duration(ms: number): string {
   const abs = Math.abs(ms);
   if (abs < MINUTE) return 'less than a minute';
   if (abs < HOUR) return `${Math.floor(abs / MINUTE)} min`;
-  if (abs < DAY) {
+  // Up to two days, hours: the urgency line is drawn at 48 hours, and deadlines are counted in hours.
+  if (abs < 2 * DAY) {
     const h = Math.floor(abs / HOUR);
     const m = Math.floor((abs % HOUR) / MINUTE);
     return h < 10 && m > 0 ? `${h} h ${m} min` : `${h} h`;
@@ -63,11 +65,22 @@ const PLACE_KINDS: Record<string, string> = { 'waiting-zone': 'waiting zone', 'l
 const DEADLINE_KINDS: Record<string, string> = { flight: 'flight', hearing: 'hearing', appeal: 'appeal', other: 'deadline' };
 const WRITERS: Record<string, string> = { person: 'the person concerned', relative: 'someone close to them', lawyer: 'their lawyer', other: 'someone else' };
 
-/** Where the person is, from the card: "Roissy (waiting zone)". */
-export function placeOf(card: CaseCard): string | null {
+/**
+ * Where the person is, from the card: "Roissy-CDG (waiting zone)". A place chosen from the intake's
+ * list is named as the person saw it (in English for the words); one typed is shown as typed.
+ */
+export function placeOf(card: CaseCard, content: Content): string | null {
   const kind = card.placeKind ? PLACE_KINDS[card.placeKind] ?? card.placeKind : undefined;
-  if (card.place && kind && card.place !== card.placeKind) return `${card.place} (${kind})`;
-  return card.place ?? kind ?? null;
+  const place = card.place ? placeName(card, card.place, content) : undefined;
+  if (place && kind) return `${place} (${kind})`;
+  return place ?? kind ?? null;
+}
+
+function placeName(card: CaseCard, place: string, content: Content): string {
+  const question = card.placeKind === 'waiting-zone' ? 'zone' : card.placeKind === 'land-border' ? 'border' : undefined;
+  const choice = question ? INTAKE_SCREENS[question].choices.find((c) => c.id === choiceId.intake(question, place)) : undefined;
+  if (!choice) return place;
+  return 'literal' in choice.label ? choice.label.literal : content.translation('en', choice.label.message);
 }
 
 export function writerOf(card: CaseCard): string | null {

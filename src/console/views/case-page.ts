@@ -117,7 +117,7 @@ ${canClose ? html`<p class="hint">Closing sends the person the closing message i
 function card(c: Context, view: CasePageView, language: LocaleLabel): Html {
   const k = view.case;
   const me = c.var.volunteer;
-  const place = placeOf(k.card);
+  const place = placeOf(k.card, view.content);
   const writer = writerOf(k.card);
   const mayReveal = me.role === 'coordinator' || k.claimedBy?.id === me.id;
   const what = k.channel === 'telegram' ? 'chat id' : k.channel === 'whatsapp' ? 'phone number or WhatsApp id' : 'web session id';

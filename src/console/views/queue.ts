@@ -59,7 +59,7 @@ function caseItem(c: Context, k: CaseView, view: QueueView): Html {
   const deadline = k.deadlineAt ? new Date(k.deadlineAt) : null;
   const soon = deadline !== null && deadline.getTime() - now.getTime() < 24 * 3_600_000;
   const since = k.lastPersonMessageAt ?? k.openedAt;
-  const place = placeOf(k.card);
+  const place = placeOf(k.card, content);
   return html`<li class="case${k.urgent ? ' urgent' : ''}${k.claimedBy?.id === me ? ' mine' : ''}" id="case-${k.id}">
 <div class="title"><a href="/console/cases/${k.id}">Case #${k.id}</a>
 ${k.urgent ? html`<span class="badge urgent">Urgent</span>` : ''}
