@@ -391,11 +391,3 @@ export async function purgeClosedCases(db: DbOrTx, cutoff: Date): Promise<number
     .returning({ id: cases.id });
   return closed.length;
 }
-
-/** The open and claimed cases, most urgent first: the old read-only console page. */
-export async function listOpenCases(db: DbOrTx, limit = 200) {
-  const open = await caseQueue(db, { status: 'open', limit });
-  const claimed = await caseQueue(db, { status: 'claimed', limit });
-  return [...open, ...claimed];
-}
-
