@@ -110,7 +110,7 @@ describe.skipIf(!available)('the volunteer console in Chromium, against the runn
     await page.waitForURL(/\/console$/);
     const card = page.locator('#case-1');
     await card.waitFor();
-    expect(await card.locator('.badge.urgent').textContent()).toBe('Urgent');
+    expect(await card.locator('.badge.urgent').textContent()).toBe('URGENT');
     const facts = await card.locator('.facts').textContent();
     expect(facts).toMatch(/flight in \d+ h/);
     expect(facts).toContain('Roissy-CDG (waiting zone)');

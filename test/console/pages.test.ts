@@ -60,7 +60,7 @@ describe('the queue page', () => {
     expect(page).toContain('Mine (0)');
     expect(listed(page)).toEqual([urgent, calm, arabic, pashto]);
     const item = (id: number) => new RegExp(`id="case-${id}">(.*?)</li>\\s*</ul>`, 's').exec(page)![1]!;
-    expect(item(urgent)).toContain('<span class="badge urgent">Urgent</span>');
+    expect(item(urgent)).toContain('<span class="badge urgent">URGENT</span>');
     expect(item(urgent)).toContain('flight in 5 h');
     expect(item(urgent)).toContain('Roissy (waiting zone)');
     expect(item(calm)).toContain('waiting 10 min');

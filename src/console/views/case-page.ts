@@ -50,7 +50,7 @@ export function caseBody(c: Context, view: CasePageView): Html {
   const mine = k.claimedBy?.id === me.id;
   return html`<main id="live" data-poll="case" data-case="${k.id}" data-version="${caseVersion(k)}" data-me="${me.id}" data-locale="${language.code}" data-dir="${language.dir}">
 <p><a href="/console">← Queue</a></p>
-<h1>Case #${k.id} ${k.urgent ? html`<span class="badge urgent">Urgent</span>` : ''} ${k.needsInterpreter ? html`<span class="badge interpreter">Interpreter needed</span>` : ''}</h1>
+<h1>Case #${k.id} ${k.urgent ? html`<span class="badge urgent">URGENT</span>` : ''} ${k.needsInterpreter ? html`<span class="badge interpreter">Interpreter needed</span>` : ''}</h1>
 <p class="status">${statusLine(k, me.id, view.now)}</p>
 ${actions(c, view)}
 ${card(c, view, language)}

@@ -62,7 +62,7 @@ function caseItem(c: Context, k: CaseView, view: QueueView): Html {
   const place = placeOf(k.card, content);
   return html`<li class="case${k.urgent ? ' urgent' : ''}${k.claimedBy?.id === me ? ' mine' : ''}" id="case-${k.id}">
 <div class="title"><a href="/console/cases/${k.id}">Case #${k.id}</a>
-${k.urgent ? html`<span class="badge urgent">Urgent</span>` : ''}
+${k.urgent ? html`<span class="badge urgent">URGENT</span>` : ''}
 ${k.needsInterpreter ? html`<span class="badge interpreter" title="No volunteer reads this language">Interpreter needed</span>` : ''}
 ${k.status !== 'open' ? html`<span class="badge status">${k.status === 'claimed' ? 'claimed' : 'closed'}</span>` : ''}</div>
 <ul class="facts">
