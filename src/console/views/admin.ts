@@ -40,7 +40,7 @@ ${view.link
 <ol class="cases">${view.volunteers.map(
     (v) => html`<li class="case" id="volunteer-${v.id}">
 <div class="title"><strong>${v.name}</strong> <span class="muted">${v.email}</span> ${v.role === 'coordinator' ? html`<span class="badge status">coordinator</span>` : ''}</div>
-<p class="muted">${v.telegramUserId ? `Telegram id ${v.telegramUserId} · ` : ''}holds ${view.holding.get(v.id) ?? 0} case(s)</p>
+<p class="muted">answers in ${v.languages.map((code, i) => html`${i > 0 ? ', ' : ''}<span lang="${code}" dir="${view.content.locales[code].direction}">${view.content.locales[code].nativeName}</span>`)} · ${v.telegramUserId ? `Telegram id ${v.telegramUserId} · ` : ''}holds ${view.holding.get(v.id) ?? 0} case(s)</p>
 <details><summary>Languages and role</summary>
 <form method="post" action="/console/volunteers/${v.id}" class="stack">${formGuard(c)}
 <div>${languageBoxes(view.content, 'languages', v.languages, `lang-${v.id}`)}</div>
