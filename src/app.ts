@@ -127,7 +127,7 @@ export function createApp(deps: AppDeps): RelaisApp {
   app.get('/healthz', healthHandler(database, logger));
   app.get('/metrics', metricsHandler(database));
   for (const channel of channels) app.route(channel.mount, channel.routes);
-  app.route('/console', createConsoleRoutes({ db, config, logger, now }));
+  app.route('/console', createConsoleRoutes({ db, config, logger, content, handoff, now }));
   app.get('/', (c) =>
     config.simulatorEnabled
       ? c.redirect('/chat')

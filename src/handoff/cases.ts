@@ -112,8 +112,9 @@ export interface CaseView {
   openedAt: string;
   lastPersonMessageAt: string | null;
   claimedBy: { id: number; name: string } | null;
-  /** Beyond the contract: the card, why it was opened, and whether no volunteer reads its language. */
+  /** Beyond the contract: since when it is held; the card, why it was opened, and whether no volunteer reads its language. */
   card: CaseCard;
+  claimedAt: string | null;
   reason: string;
   topicId: string | null;
   outcome: Outcome | null;
@@ -133,6 +134,7 @@ const viewColumns = {
   lastPersonMessageAt: cases.lastPersonMessageAt,
   claimedById: cases.claimedBy,
   claimedByName: volunteers.name,
+  claimedAt: cases.claimedAt,
   reason: cases.reason,
   topicId: cases.topicId,
   outcome: cases.outcome,
@@ -161,6 +163,7 @@ function toView(row: ViewRow): CaseView {
     lastPersonMessageAt: iso(row.lastPersonMessageAt),
     claimedBy: row.claimedById ? { id: row.claimedById as number, name: String(row.claimedByName ?? '') } : null,
     card,
+    claimedAt: iso(row.claimedAt),
     reason: row.reason as string,
     topicId: (row.topicId as string | null) ?? null,
     outcome: (row.outcome as Outcome | null) ?? null,
@@ -341,6 +344,40 @@ export async function autoReleaseSilent(db: DbOrTx, silenceMs: number, at: Date)
   return released.map((r) => r.id);
 }
 
+/**
+ * An account is removed: the cases it held go back to the queue (in the removal's transaction).
+ * Returns their ids.
+ */
+export async function releaseCasesHeldBy(db: DbOrTx, volunteerId: number, at: Date): Promise<number[]> {
+  const released = await db
+    .update(cases)
+    .set({ status: 'open', claimedBy: null, claimedAt: null, updatedAt: at })
+    .where(and(eq(cases.status, 'claimed'), eq(cases.claimedBy, volunteerId)))
+    .returning({ id: cases.id });
+  return released.map((r) => r.id);
+}
+
+/**
+ * The address behind a case (a Telegram chat id, a WhatsApp number or BSUID, a web session id): for a
+ * volunteer who asks to see it, never for a list. The caller records who asked (the audit log).
+ */
+export async function caseIdentifier(db: DbOrTx, caseId: number): Promise<{ channel: ChannelName; externalKey: string } | undefined> {
+  const [row] = await db
+    .select({ channel: people.channel, externalKey: people.externalKey })
+    .from(cases)
+    .innerJoin(people, eq(people.id, cases.personId))
+    .where(eq(cases.id, caseId));
+  return row;
+}
+
+/** A cheap fingerprint of the queue (how many cases, the latest change), for pages that poll it. */
+export async function queueVersion(db: DbOrTx): Promise<string> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int`, latest: sql<string | null>`max(${cases.updatedAt})::text` })
+    .from(cases);
+  return `${row?.n ?? 0}.${row?.latest ?? ''}`;
+}
+
 /** "Delete my data": the person's cases go. */
 export async function eraseCasesOf(tx: DbOrTx, personId: number): Promise<void> {
   await tx.delete(cases).where(eq(cases.personId, personId));
@@ -354,11 +391,3 @@ export async function purgeClosedCases(db: DbOrTx, cutoff: Date): Promise<number
     .returning({ id: cases.id });
   return closed.length;
 }
-
-/** The open and claimed cases, most urgent first: the old read-only console page. */
-export async function listOpenCases(db: DbOrTx, limit = 200) {
-  const open = await caseQueue(db, { status: 'open', limit });
-  const claimed = await caseQueue(db, { status: 'claimed', limit });
-  return [...open, ...claimed];
-}
-

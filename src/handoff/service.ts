@@ -1,7 +1,7 @@
 import type { Content } from '../content/index.js';
 import type { Outcome } from '../core/handoff.js';
 import type { LocaleCode } from '../core/locales.js';
-import type { Db } from '../storage/database.js';
+import type { Db, DbOrTx } from '../storage/database.js';
 import { cannedReply } from './canned.js';
 import {
   autoReleaseSilent,
@@ -10,6 +10,7 @@ import {
   closeCase,
   getCase,
   releaseCase,
+  releaseCasesHeldBy,
   reopenCase,
   transferCase,
   type CaseView,
@@ -169,6 +170,13 @@ export function createHandoff(deps: HandoffDeps) {
         for (const caseId of released) await tell(tx, { kind: 'released', caseId, by: null });
         return released;
       }),
+
+    /** An account is being removed: the cases it holds go back to the queue, in the removal's transaction. */
+    async releaseAllHeldBy(tx: DbOrTx, volunteerId: number): Promise<number[]> {
+      const released = await releaseCasesHeldBy(tx, volunteerId, now());
+      for (const caseId of released) await tell(tx, { kind: 'released', caseId, by: null });
+      return released;
+    },
   };
 }
 

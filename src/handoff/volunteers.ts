@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { ROLES, type Role } from '../core/handoff.js';
 import { LOCALES, type LocaleCode } from '../core/locales.js';
@@ -125,6 +125,14 @@ export async function getVolunteerByTelegramUserId(db: DbOrTx, telegramUserId: s
     .from(volunteers)
     .where(and(eq(volunteers.telegramUserId, String(telegramUserId)), active));
   return row;
+}
+
+/** The names of these accounts, removed ones included: past replies and notes keep their author. */
+export async function volunteerNames(db: DbOrTx, ids: readonly number[]): Promise<Map<number, string>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db.select({ id: volunteers.id, name: volunteers.name }).from(volunteers).where(inArray(volunteers.id, unique));
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /** Whether any account exists at all, removed ones included (the first start creates one if not). */

@@ -93,6 +93,67 @@ describe('/console access', () => {
     expect(page).not.toContain('4242');
   });
 
+  it('closes every case route and page without credentials; refuses a change without its CSRF token, and a volunteer on coordinators’ routes', async () => {
+    const relais = await startRelais();
+    // Someone asks for a volunteer through the local web chat.
+    const say = (body: Record<string, string>) =>
+      relais.request('/chat/api/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ session: 'web-person-1', id: crypto.randomUUID(), ...body }) });
+    await say({ start: '', language: 'fr' });
+    await say({ command: 'volunteer' });
+    const apiRoutes: [string, string][] = [
+      ['GET', '/console/api/cases'],
+      ['GET', '/console/api/cases/1'],
+      ['GET', '/console/api/queue-version'],
+      ['GET', '/console/api/canned'],
+      ['GET', '/console/api/audit'],
+      ...['claim', 'release', 'transfer', 'messages', 'notes', 'close', 'reopen', 'reveal'].map((a): [string, string] => ['POST', `/console/api/cases/1/${a}`]),
+      ['POST', '/console/api/canned'],
+      ['DELETE', '/console/api/canned/avocat/fr'],
+    ];
+    for (const [method, path] of apiRoutes) {
+      const response = await relais.request(path, { method, headers: { 'content-type': 'application/json' }, ...(method === 'GET' ? {} : { body: '{"text":"hi"}' }) });
+      expect(response.status, `${method} ${path}`).toBe(401);
+      expect(await response.json()).toEqual({ error: 'you are not signed in' });
+    }
+    for (const path of ['/console/cases/1', '/console/canned', '/console/volunteers', '/console/audit']) {
+      const page = await relais.request(path);
+      expect(page.status, path).toBe(401);
+      expect(await page.text()).toContain('sign-in link');
+    }
+    for (const path of ['/console/cases/1/claim', '/console/cases/1/messages', '/console/volunteers', '/console/canned']) {
+      expect((await relais.request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'text=hi' })).status, path).toBe(401);
+    }
+
+    // A session without its CSRF token changes nothing, from a script or a form.
+    const { cookie, csrfToken } = await signedIn(relais, { name: 'Amina' });
+    for (const headers of [{ cookie }, { cookie, 'x-csrf-token': 'forged' }] as Record<string, string>[]) {
+      const claim = await relais.request('/console/api/cases/1/claim', { method: 'POST', headers });
+      expect(claim.status).toBe(403);
+      expect(await claim.json()).toEqual({ error: 'missing or wrong CSRF token' });
+    }
+    const form = await relais.request('/console/cases/1/claim', { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: '_csrf=forged' });
+    expect(form.status).toBe(403);
+    const api = (path: string, init: RequestInit = {}) => relais.request(path, { ...init, headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' } });
+    expect(((await (await api('/console/api/cases/1')).json()) as { case: { status: string } }).case.status).toBe('open');
+
+    // A volunteer on the coordinators' routes.
+    for (const [method, path, body] of [
+      ['POST', '/console/api/cases/1/transfer', '{"volunteerId":1}'],
+      ['POST', '/console/api/canned', '{"key":"a","locale":"fr","title":"a","text":"a"}'],
+      ['DELETE', '/console/api/canned/a/fr', undefined],
+      ['GET', '/console/api/audit', undefined],
+    ] as const) {
+      const response = await api(path, { method, ...(body ? { body } : {}) });
+      expect(response.status, `${method} ${path}`).toBe(403);
+      expect(await response.json()).toEqual({ error: 'only coordinators may do this' });
+    }
+    for (const path of ['/console/volunteers', '/console/audit']) {
+      const page = await relais.request(path, { headers: { cookie } });
+      expect(page.status, path).toBe(403);
+      expect(await page.text()).toContain('Coordinators only');
+    }
+  });
+
   it('leaves the rest of the service alone: no console headers on /chat or /healthz', async () => {
     const relais = await startRelais();
     const health = await relais.request('/healthz');

@@ -3,7 +3,7 @@ import { deleteCookie } from 'hono/cookie';
 import type { z } from 'zod';
 import { getVolunteer, listVolunteers, volunteerChange, volunteerInput, type Volunteer } from '../../handoff/volunteers.js';
 import type { Db } from '../../storage/database.js';
-import { addAccount, issueSignInLink, removeAccount, signInUrl, updateAccount, type Actor } from './accounts.js';
+import { addAccount, issueSignInLink, removeAccount, signInUrl, updateAccount, type Actor, type RemoveAccountOptions } from './accounts.js';
 import { revokeCredential } from './credentials.js';
 import { requireCoordinator, SESSION_COOKIE } from './middleware.js';
 import { signedOutPage } from './pages.js';
@@ -13,6 +13,8 @@ export interface AccountRoutesDeps {
   now: () => Date;
   /** PUBLIC_URL, the base of the sign-in links made here (else the request's own origin). */
   publicUrl?: string;
+  /** How a removed account's cases go back to the queue (the handoff service's, which tells the group). */
+  releaseCases?: RemoveAccountOptions['releaseCases'];
 }
 
 /**
@@ -23,12 +25,12 @@ export interface AccountRoutesDeps {
  * - coordinators only, under `/api/volunteers`: `GET /` → `{ volunteers: [{ id, name, email, role,
  *   languages }] }`; `POST /` `{ name, email, languages, role, telegramId? }` → 201 `{ volunteer,
  *   signInLink }`; `PATCH /:id` `{ name?, languages?, role?, telegramId? }` → `{ volunteer }`;
- *   `DELETE /:id` (or `POST /:id/remove`) → `{ volunteer }`; `POST /:id/sign-in-link` → 201
+ *   `DELETE /:id` (or `POST /:id/remove`) → `{ volunteer, releasedCases }` (the cases it held go back to the queue); `POST /:id/sign-in-link` → 201
  *   `{ signInLink }` for an account whose session ended. Bad input: 400 `{ error }` naming the field;
  *   an e-mail or Telegram id already in use, or the last coordinator: 409.
  */
 export function createAccountRoutes(deps: AccountRoutesDeps): Hono {
-  const { db, now, publicUrl } = deps;
+  const { db, now, publicUrl, releaseCases } = deps;
   const routes = new Hono();
   const actor = (c: Context): Actor => ({ by: c.var.volunteer.id, via: 'console', now: now() });
   const linkFor = (c: Context, token: string) => signInUrl(publicUrl ?? new URL(c.req.url).origin, token);
@@ -103,10 +105,10 @@ export function createAccountRoutes(deps: AccountRoutesDeps): Hono {
   const remove = async (c: Context) => {
     const id = idParam(c);
     if (id === undefined) return c.json({ error: 'id: must be a volunteer id' }, 400);
-    const removed = await removeAccount(db, id, actor(c));
+    const removed = await removeAccount(db, id, actor(c), releaseCases ? { releaseCases } : {});
     switch (removed.status) {
       case 'removed':
-        return c.json({ volunteer: describe(removed.volunteer) });
+        return c.json({ volunteer: describe(removed.volunteer), releasedCases: removed.releasedCases });
       case 'not-found':
         return c.json({ error: 'no such volunteer' }, 404);
       case 'last-coordinator':

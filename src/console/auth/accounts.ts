@@ -10,6 +10,8 @@ import {
   type VolunteerChange,
   type VolunteerInput,
 } from '../../handoff/volunteers.js';
+import { releaseCasesHeldBy } from '../../handoff/cases.js';
+import type { Tx } from '../../handoff/volunteers.js';
 import { recordAudit } from '../../privacy/audit.js';
 import type { Db } from '../../storage/database.js';
 import { createApiToken, createSignInLink, revokeAll } from './credentials.js';
@@ -95,19 +97,37 @@ export async function updateAccount(db: Db, id: number, change: VolunteerChange,
   });
 }
 
-/** Removes an account (its row stays for the history) and revokes all its credentials. */
-export async function removeAccount(db: Db, id: number, actor: Actor): Promise<RemoveVolunteerOutcome> {
+export type RemoveAccountOutcome =
+  | { status: 'removed'; volunteer: Volunteer; /** The cases it held, back in the queue. */ releasedCases: number[] }
+  | Exclude<RemoveVolunteerOutcome, { status: 'removed' }>;
+
+export interface RemoveAccountOptions {
+  /**
+   * Gives the cases the account holds back to the queue, inside the removal's transaction: the app
+   * passes the handoff service's, which also tells the volunteers' group. By default the cases are
+   * released without telling anyone else.
+   */
+  releaseCases?: (tx: Tx, volunteerId: number) => Promise<number[]>;
+}
+
+/**
+ * Removes an account (its row stays for the history), revokes all its credentials and releases the
+ * cases it held, so nobody waits behind a volunteer who is gone: all or nothing.
+ */
+export async function removeAccount(db: Db, id: number, actor: Actor, options: RemoveAccountOptions = {}): Promise<RemoveAccountOutcome> {
+  const releaseCases = options.releaseCases ?? ((tx: Tx, volunteerId: number) => releaseCasesHeldBy(tx, volunteerId, actor.now));
   return db.transaction(async (tx) => {
     const removed = await removeVolunteer(tx, id, actor.now);
     if (removed.status !== 'removed') return removed;
     const revoked = await revokeAll(tx, id, actor.now);
+    const releasedCases = await releaseCases(tx, id);
     await recordAudit(tx, {
       volunteerId: actor.by,
       action: 'volunteer.removed',
       at: actor.now,
-      detail: { volunteerId: id, email: removed.volunteer.email, revoked, via: actor.via },
+      detail: { volunteerId: id, email: removed.volunteer.email, revoked, releasedCases, via: actor.via },
     });
-    return removed;
+    return { ...removed, releasedCases };
   });
 }
 
