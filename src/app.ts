@@ -8,7 +8,7 @@ import { availability } from './config/office-hours.js';
 import { createConsoleRoutes } from './console/routes.js';
 import type { Content } from './content/index.js';
 import { step, type Availability, type ConversationState } from './conversation/index.js';
-import type { ChannelName } from './core/messages.js';
+import type { OutboxChannel } from './core/messages.js';
 import { accessLog } from './http/access-log.js';
 import { healthHandler } from './http/health.js';
 import { metricsHandler } from './http/metrics.js';
@@ -60,7 +60,7 @@ export function createApp(deps: AppDeps): RelaisApp {
   const now = deps.now ?? (() => new Date());
   const background = createBackground(logger);
 
-  const senders = new Map<ChannelName, ChannelSender>();
+  const senders = new Map<OutboxChannel, ChannelSender>();
   // Whoever mirrors cases (the volunteers' group) joins once the channels are built.
   const sinks: CaseEventSink[] = [];
   const tell = caseEvents(sinks);
