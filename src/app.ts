@@ -134,7 +134,18 @@ export function createApp(deps: AppDeps): RelaisApp {
       : c.json({ name: 'Relais', channels: channels.map((ch) => ch.name), health: '/healthz' }),
   );
 
-  const sweep = createSweep({ db, inbox, outbox, handoff, logger, retentionDays: config.retentionDays, autoReleaseMs: config.handoff.autoReleaseMs, now });
+  const sweep = createSweep({
+    db,
+    inbox,
+    outbox,
+    handoff,
+    logger,
+    retentionDays: config.retentionDays,
+    autoReleaseMs: config.handoff.autoReleaseMs,
+    remindMs: config.handoff.remindMs,
+    officeHours: config.handoff.officeHours,
+    now,
+  });
   return { app, inbox, outbox, handoff, channels, background, sweep };
 }
 

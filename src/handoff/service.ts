@@ -6,6 +6,7 @@ import { cannedReply } from './canned.js';
 import {
   autoReleaseSilent,
   caseQueue,
+  claimReminders,
   claimCase,
   closeCase,
   getCase,
@@ -17,7 +18,7 @@ import {
   type ReleaseOutcome,
   type ReopenOutcome,
 } from './cases.js';
-import type { CaseEventSink } from './events.js';
+import type { ActorVia, CaseEventSink } from './events.js';
 import { addNote, caseTranscript, sendToPerson, type CaseMessage } from './relay.js';
 
 /** Who acts: a volunteer of the console or of the volunteers' group. */
@@ -26,6 +27,8 @@ export interface Actor {
   name: string;
   role: 'volunteer' | 'coordinator';
   languages: readonly LocaleCode[];
+  /** Where they act from, when not the console (what they write there is not mirrored back to it). */
+  via?: ActorVia;
 }
 
 export type ReplyOutcome =
@@ -60,6 +63,7 @@ export function createHandoff(deps: HandoffDeps) {
   const deliver = deliverSoon;
   const tell = deps.caseEvents ?? (async () => {});
   const who = (actor: Actor) => ({ id: actor.id, name: actor.name });
+  const via = (actor: Actor) => (actor.via ? { via: actor.via } : {});
 
   return {
     queue: (status: CaseView['status'], viewer?: Actor) =>
@@ -116,7 +120,7 @@ export function createHandoff(deps: HandoffDeps) {
           text = canned.text;
         } else text = input.text;
         const line = await sendToPerson(tx, content, { caseId, personId: current.personId, text, author: 'volunteer', volunteerId: actor.id, locale }, at);
-        await tell(tx, { kind: 'volunteer-reply', caseId, by: who(actor), text });
+        await tell(tx, { kind: 'volunteer-reply', caseId, by: who(actor), text, ...via(actor) });
         return {
           status: 'queued',
           message: { id: line.id, at: at.toISOString(), author: 'volunteer', text, volunteer: { id: actor.id }, delivery: { state: 'queued' } },
@@ -132,7 +136,7 @@ export function createHandoff(deps: HandoffDeps) {
         const current = await getCase(tx, caseId);
         if (!current) return undefined;
         const id = await addNote(tx, caseId, current.personId, actor.id, text, at);
-        await tell(tx, { kind: 'note', caseId, by: who(actor), text });
+        await tell(tx, { kind: 'note', caseId, by: who(actor), text, ...via(actor) });
         return { id, at: at.toISOString(), author: 'note' as const, text, volunteer: { id: actor.id } };
       });
     },
@@ -153,14 +157,30 @@ export function createHandoff(deps: HandoffDeps) {
       return { status: 'closed', case: (await this.view(caseId))!.case };
     },
 
-    async reopen(caseId: number): Promise<ReopenOutcome & { case?: CaseView }> {
+    /** Reopens a closed case (back in the queue, unclaimed). `actor`, when known, is named to the group. */
+    async reopen(caseId: number, actor?: Actor): Promise<ReopenOutcome & { case?: CaseView }> {
       const outcome = await db.transaction(async (tx) => {
         const result = await reopenCase(tx, caseId, now());
-        if (result.status === 'reopened') await tell(tx, { kind: 'reopened', caseId });
+        if (result.status === 'reopened') await tell(tx, { kind: 'reopened', caseId, ...(actor ? { by: who(actor) } : {}) });
         return result;
       });
       return outcome.status === 'reopened' ? { ...outcome, case: (await this.view(caseId))!.case } : outcome;
     },
+
+    /**
+     * Open cases nobody has taken for `afterMs` since they were last announced (opened, released,
+     * reopened, or reminded) are announced again, once per period (the sweep). `urgentOnly`: outside
+     * office hours only urgent cases are worth waking volunteers for; the others wait for the morning.
+     */
+    remindWaiting: (afterMs: number, options: { urgentOnly?: boolean } = {}) =>
+      db.transaction(async (tx) => {
+        const at = now();
+        const due = await claimReminders(tx, afterMs, at, options.urgentOnly ?? false);
+        for (const { caseId, openedAt } of due) {
+          await tell(tx, { kind: 'waiting', caseId, minutes: Math.floor((at.getTime() - openedAt.getTime()) / 60_000) });
+        }
+        return due.map((d) => d.caseId);
+      }),
 
     /** Claimed cases whose volunteer went silent go back to the queue (the sweep). */
     autoRelease: (silenceMs: number) =>
