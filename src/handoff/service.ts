@@ -62,6 +62,8 @@ export function createHandoff(deps: HandoffDeps) {
   const { db, content, now, deliverSoon } = deps;
   const deliver = deliverSoon;
   const tell = deps.caseEvents ?? (async () => {});
+  // What a mirror queued (a post to the volunteers' group) goes out like a reply: right after.
+  const mirrored = deps.caseEvents ? deliver : () => {};
   const who = (actor: Actor) => ({ id: actor.id, name: actor.name });
   const via = (actor: Actor) => (actor.via ? { via: actor.via } : {});
 
@@ -82,6 +84,7 @@ export function createHandoff(deps: HandoffDeps) {
         if (result.status === 'claimed' && result.fresh) await tell(tx, { kind: 'claimed', caseId, by: who(actor) });
         return result;
       });
+      if (outcome.status === 'claimed' && outcome.fresh) mirrored();
       return outcome.status === 'claimed' ? { ...outcome, case: (await this.view(caseId))!.case } : outcome;
     },
 
@@ -91,6 +94,7 @@ export function createHandoff(deps: HandoffDeps) {
         if (result.status === 'released') await tell(tx, { kind: 'released', caseId, by: who(actor) });
         return result;
       });
+      if (outcome.status === 'released') mirrored();
       return outcome.status === 'released' ? { ...outcome, case: (await this.view(caseId))!.case } : outcome;
     },
 
@@ -100,6 +104,7 @@ export function createHandoff(deps: HandoffDeps) {
         await tell(tx, { kind: 'claimed', caseId, by: to });
         return true;
       });
+      if (moved) mirrored();
       return moved ? (await this.view(caseId))?.case : undefined;
     },
 
@@ -132,13 +137,15 @@ export function createHandoff(deps: HandoffDeps) {
 
     async note(caseId: number, actor: Actor, text: string): Promise<CaseMessage | undefined> {
       const at = now();
-      return db.transaction(async (tx) => {
+      const note = await db.transaction(async (tx) => {
         const current = await getCase(tx, caseId);
         if (!current) return undefined;
         const id = await addNote(tx, caseId, current.personId, actor.id, text, at);
         await tell(tx, { kind: 'note', caseId, by: who(actor), text, ...via(actor) });
         return { id, at: at.toISOString(), author: 'note' as const, text, volunteer: { id: actor.id } };
       });
+      if (note) mirrored();
+      return note;
     },
 
     /** Closes the case and tells the person, in their language, that the bot is theirs again. */
@@ -164,6 +171,7 @@ export function createHandoff(deps: HandoffDeps) {
         if (result.status === 'reopened') await tell(tx, { kind: 'reopened', caseId, ...(actor ? { by: who(actor) } : {}) });
         return result;
       });
+      if (outcome.status === 'reopened') mirrored();
       return outcome.status === 'reopened' ? { ...outcome, case: (await this.view(caseId))!.case } : outcome;
     },
 

@@ -53,7 +53,7 @@ export async function waitingCasePost(
   tx: DbOrTx,
   recipientId: number,
   caseId: number,
-): Promise<{ id: number; payload: OutboxPayload } | undefined> {
+): Promise<{ id: number; payload: OutboxPayload; externalIds: string[] } | undefined> {
   const [latest] = await tx
     .select({ id: outbox.id, status: outbox.status })
     .from(outbox)
@@ -62,11 +62,12 @@ export async function waitingCasePost(
     .limit(1);
   if (!latest || latest.status === 'sending') return undefined;
   const [locked] = await tx
-    .select({ id: outbox.id, payload: outbox.payload })
+    .select({ id: outbox.id, payload: outbox.payload, externalIds: outbox.externalIds })
     .from(outbox)
     .where(and(eq(outbox.id, latest.id), inArray(outbox.status, ['pending', 'held'])))
     .for('update', { skipLocked: true });
-  return locked;
+  // `externalIds`: what earlier attempts already did of it (the steps done), never to be changed.
+  return locked ? { ...locked, externalIds: locked.externalIds ?? [] } : undefined;
 }
 
 /** A waiting post grew (see `waitingCasePost`, which locked it). */
