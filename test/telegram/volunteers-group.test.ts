@@ -213,6 +213,11 @@ describe('the volunteers’ group', () => {
       ['person', 'Mon frère est bloqué à Roissy depuis hier'],
       ['person', 'Il a un vol demain matin'],
     ]);
+
+    // The person blocked the bot: Chloé's next reply cannot go, and the topic says so.
+    fake.block(chat);
+    await g.write(CHLOE, thread, 'Êtes-vous toujours là ?');
+    expect(g.posts(thread).at(-1)!.text).toBe('⚠️ Not delivered to the person: 403 Forbidden: bot was blocked by the user');
   });
 
   test('relays to a WhatsApp person through the Graph API; a reply held outside the 24-hour window is posted in the topic', async () => {

@@ -72,7 +72,8 @@ export function createVolunteersGroup(options: VolunteersGroupOptions): Voluntee
     const before = last?.check.status;
     last = { check: result, at: now().getTime() };
     if (result.status !== 'ok') {
-      logger.warn('telegram.group_unusable', { status: result.status, problem: result.problem });
+      // Asked again every minute while it lasts: said once per change, not every minute.
+      if (before !== result.status) logger.warn('telegram.group_unusable', { status: result.status, problem: result.problem });
       return result;
     }
     if (before !== 'ok') logger.info('telegram.group_ready');
