@@ -68,6 +68,9 @@ export function createVolunteersGroup(options: VolunteersGroupOptions): Voluntee
   let last: { check: GroupCheck; at: number } | undefined;
 
   async function check(): Promise<GroupCheck> {
+    // The group's recipient row exists before the first case event needs it (at start-up, at the first
+    // sweep), so two transactions never race to create it.
+    await groupRecipient(db, chatId);
     const result = await checkVolunteerGroup(api, chatId, botId);
     const before = last?.check.status;
     last = { check: result, at: now().getTime() };
