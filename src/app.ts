@@ -3,12 +3,14 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { Channel, ChannelCore } from './channels/channel.js';
 import { createChannels, type ChannelOptions } from './channels/index.js';
+import type { TelegramChannel } from './channels/telegram/index.js';
+import type { VolunteersGroup } from './channels/telegram/volunteers/index.js';
 import type { Config, HandoffConfig } from './config/config.js';
 import { availability } from './config/office-hours.js';
 import { createConsoleRoutes } from './console/routes.js';
 import type { Content } from './content/index.js';
 import { step, type Availability, type ConversationState } from './conversation/index.js';
-import type { ChannelName } from './core/messages.js';
+import type { OutboxChannel } from './core/messages.js';
 import { accessLog } from './http/access-log.js';
 import { healthHandler } from './http/health.js';
 import { metricsHandler } from './http/metrics.js';
@@ -47,6 +49,11 @@ export interface RelaisApp {
   outbox: Outbox;
   /** Cases as volunteers work them, from the console or the volunteers' group. */
   handoff: Handoff;
+  /**
+   * The volunteers' Telegram group, when `TELEGRAM_VOLUNTEER_CHAT_ID` is set: `status()` says whether
+   * the bot can work there (the console shows it), `check()` asks Telegram now (start-up).
+   */
+  volunteersGroup?: Pick<VolunteersGroup, 'status' | 'check'>;
   channels: Channel[];
   background: Background;
   /** The periodic work: events left unprocessed, due or expired outbox rows, retention. */
@@ -60,7 +67,7 @@ export function createApp(deps: AppDeps): RelaisApp {
   const now = deps.now ?? (() => new Date());
   const background = createBackground(logger);
 
-  const senders = new Map<ChannelName, ChannelSender>();
+  const senders = new Map<OutboxChannel, ChannelSender>();
   // Whoever mirrors cases (the volunteers' group) joins once the channels are built.
   const sinks: CaseEventSink[] = [];
   const tell = caseEvents(sinks);
@@ -97,7 +104,8 @@ export function createApp(deps: AppDeps): RelaisApp {
   });
 
   // A reply or a close is delivered after the response, tracked like the webhooks' deferred work.
-  const handoff = createHandoff({ db, content, now, caseEvents: tell, deliverSoon: () => background.defer(undefined, () => outbox.deliverSoon()) });
+  const deliverSoon = () => background.defer(undefined, () => outbox.deliverSoon());
+  const handoff = createHandoff({ db, content, now, caseEvents: tell, deliverSoon });
 
   const core: ChannelCore = {
     inbox,
@@ -106,11 +114,15 @@ export function createApp(deps: AppDeps): RelaisApp {
     logger,
     defer: (c, task) => background.defer(c, task),
   };
-  const channels = createChannels({ config, core, db, content, now }, deps.channelOptions);
+  const channels = createChannels({ config, core, db, content, now, handoff, deliverSoon }, deps.channelOptions);
+  const chores: Array<() => Promise<unknown>> = [];
   for (const channel of channels) {
     senders.set(channel.name, channel.sender);
+    for (const more of channel.moreSenders ?? []) senders.set(more.channel, more);
     if (channel.caseEvents) sinks.push(channel.caseEvents);
+    if (channel.sweep) chores.push(channel.sweep);
   }
+  const volunteersGroup = channels.find((c): c is TelegramChannel => c.name === 'telegram')?.volunteersGroup;
 
   const app = new Hono();
   app.use(requestId());
@@ -134,8 +146,20 @@ export function createApp(deps: AppDeps): RelaisApp {
       : c.json({ name: 'Relais', channels: channels.map((ch) => ch.name), health: '/healthz' }),
   );
 
-  const sweep = createSweep({ db, inbox, outbox, handoff, logger, retentionDays: config.retentionDays, autoReleaseMs: config.handoff.autoReleaseMs, now });
-  return { app, inbox, outbox, handoff, channels, background, sweep };
+  const sweep = createSweep({
+    db,
+    inbox,
+    outbox,
+    handoff,
+    logger,
+    retentionDays: config.retentionDays,
+    autoReleaseMs: config.handoff.autoReleaseMs,
+    remindMs: config.handoff.remindMs,
+    officeHours: config.handoff.officeHours,
+    chores,
+    now,
+  });
+  return { app, inbox, outbox, handoff, channels, background, sweep, ...(volunteersGroup ? { volunteersGroup } : {}) };
 }
 
 /** What the engine may promise a person asking for a volunteer, now. */

@@ -43,6 +43,10 @@ export interface Channel {
   sender: ChannelSender;
   /** A channel that mirrors cases elsewhere (Telegram's volunteers' group) is told what happens to them. */
   caseEvents?: CaseEventSink;
+  /** Other outbox recipients it delivers to (Telegram: the volunteers' group). */
+  moreSenders?: ChannelSender[];
+  /** Periodic work for the sweep. */
+  sweep?: () => Promise<unknown>;
 }
 
 /** What a platform's `toInbound` makes of one update: a person's message, or why it is not one. */

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { Content } from '../content/index.js';
+import type { Handoff } from '../handoff/service.js';
 import type { Db } from '../storage/database.js';
 import type { Channel, ChannelCore } from './channel.js';
 import { createTelegramChannel, type TelegramChannelOptions } from './telegram/index.js';
@@ -22,6 +23,10 @@ export interface ChannelDeps {
   db: Db;
   content: Content;
   now: () => Date;
+  /** The cases as volunteers work them (the Telegram volunteers' group acts through it). */
+  handoff: Handoff;
+  /** Delivers what was just queued, after the response. */
+  deliverSoon: () => void;
 }
 
 /** A channel is on when its variables are set: each entry says when, and builds it. */
@@ -30,8 +35,14 @@ type ChannelFactory = (deps: ChannelDeps, options: ChannelOptions) => Channel | 
 /** Every channel Relais knows. A new platform is a folder under `channels/` and one line here. */
 const REGISTRY: ChannelFactory[] = [
   ({ config, db, core, content }) => (config.simulatorEnabled ? createWebChannel(db, core, webWordsFrom(content)) : undefined),
-  ({ config, core, now }, options) =>
-    config.telegram ? createTelegramChannel(config.telegram, core, { now, ...options.telegram }) : undefined,
+  ({ config, core, now, db, handoff, deliverSoon }, options) =>
+    config.telegram
+      ? createTelegramChannel(config.telegram, core, {
+          now,
+          ...(config.telegram.volunteerChatId ? { volunteers: { db, handoff, deliverSoon } } : {}),
+          ...options.telegram,
+        })
+      : undefined,
   ({ config, core, content, now }, options) =>
     config.whatsapp
       ? createWhatsAppChannel(

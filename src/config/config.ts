@@ -126,6 +126,7 @@ const envSchema = z.object({
   OFFICE_HOLIDAYS: optionalString,
   HANDOFF_ANSWER_MINUTES: unsetIfBlank(z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(10_080).optional()),
   HANDOFF_AUTO_RELEASE_MINUTES: positiveInt(120, 10_080),
+  HANDOFF_REMIND_MINUTES: positiveInt(30, 10_080),
 
   LOG_HASH_KEY: unsetIfBlank(z.string().min(16, 'must be at least 16 characters (a random secret)').optional()),
   OUTBOX_MAX_ATTEMPTS: positiveInt(8, 100),
@@ -143,6 +144,8 @@ export interface HandoffConfig {
   urgentContact?: string;
   /** A claimed case whose volunteer has been silent this long goes back to the queue. */
   autoReleaseMs: number;
+  /** An open case nobody has taken is announced again to volunteers after this long, once per period. */
+  remindMs: number;
 }
 
 export interface TelegramConfig {
@@ -293,6 +296,7 @@ export function parseConfig(env: EnvSource): Config {
       ...(e.HANDOFF_ANSWER_MINUTES ? { answerMinutes: e.HANDOFF_ANSWER_MINUTES } : {}),
       ...(e.ASSOCIATION_URGENT_CONTACT ? { urgentContact: e.ASSOCIATION_URGENT_CONTACT } : {}),
       autoReleaseMs: e.HANDOFF_AUTO_RELEASE_MINUTES * 60_000,
+      remindMs: e.HANDOFF_REMIND_MINUTES * 60_000,
     },
   };
 }

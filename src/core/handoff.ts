@@ -39,3 +39,23 @@ export type Role = (typeof ROLES)[number];
 
 /** A deadline this close makes a case urgent. */
 export const URGENT_WITHIN_MS = 48 * 60 * 60 * 1000;
+
+/**
+ * A post about a case for the volunteers' group, queued in the outbox by whoever mirrors cases and
+ * carried out by the group's sender, step by step (each step one call; an attempt resumes after the
+ * steps an earlier one did). Before its steps, the sender makes sure the case has its topic and card.
+ */
+export interface CasePost {
+  caseId: number;
+  steps: CasePostStep[];
+}
+
+export type CasePostStep =
+  /** A message in the topic; `buttons` puts the case's buttons (or "reopen") under it; `replyTo` answers a message. */
+  | { do: 'say'; text: string; buttons?: 'case' | 'reopen'; replyTo?: number }
+  /** The card's message is rendered again (the intake filled it). */
+  | { do: 'refresh-card' }
+  | { do: 'close-topic' }
+  | { do: 'reopen-topic' }
+  /** The topic goes (the person erased their data): it carries their words. */
+  | { do: 'delete-topic'; threadId: number };

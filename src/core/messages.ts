@@ -4,10 +4,18 @@
  * `InboundMessage` and render an `OutboundMessage` into platform calls.
  */
 
+import type { CasePost } from './handoff.js';
 import type { Direction, LocaleCode } from './locales.js';
 
 export const CHANNELS = ['telegram', 'whatsapp', 'web'] as const;
 export type ChannelName = (typeof CHANNELS)[number];
+
+/**
+ * Whom the outbox delivers to: a person on their channel, or the volunteers' Telegram group — a
+ * recipient of its own, so that posts about cases go out durably, in order and within the group's
+ * rate limit, like replies to people. Never a person's channel: nothing is ever read from it.
+ */
+export type OutboxChannel = ChannelName | 'telegram-group';
 
 /** What a platform told us that Relais cannot read, for a polite reply. */
 export type UnsupportedKind =
@@ -81,6 +89,11 @@ export interface OutboxPayload {
   message: OutboundMessage;
   locale: LocaleCode;
   direction: Direction;
+  /**
+   * For the volunteers' group only: what to do in the case's topic (its sender reads this; `message`
+   * then only names the post for a person reading the outbox).
+   */
+  casePost?: CasePost;
 }
 
 /** An inbound message as a volunteer reads it in a transcript (a tap shows its choice id). */

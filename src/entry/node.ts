@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { prepareFirstCoordinator, signInUrl, FIRST_COORDINATOR } from '../console/auth/accounts.js';
+import { describeGroupCheck } from '../channels/telegram/volunteers/check.js';
 import { countCoordinators } from '../handoff/volunteers.js';
 import { bootOrExit } from './boot.js';
 
@@ -36,6 +37,11 @@ async function main() {
       lines.push('No coordinator yet: npm run volunteers -- add --email you@example.org --name "Your name" --role coordinator');
     }
     console.log(lines.join('\n'));
+    // After listening: asking Telegram may take a while, and a group that cannot be used stops nothing.
+    void relais.volunteersGroup
+      ?.check()
+      .then((check) => (check.status === 'ok' ? console.log : console.warn)(describeGroupCheck(check)))
+      .catch((error: unknown) => logger.error('telegram.group_check_failed', { error }));
   });
 
   let stopping = false;

@@ -1,5 +1,6 @@
 import { GrammyError } from 'grammy';
 import type { TelegramChannel } from '../channels/telegram/index.js';
+import { describeGroupCheck } from '../channels/telegram/volunteers/check.js';
 import { bootOrExit } from './boot.js';
 
 /**
@@ -41,6 +42,10 @@ async function main(argv: string[]) {
       onStart: (me) => {
         logger.info('telegram.polling_started', { bot: me.username, database: database.driver });
         console.log(`Relais is listening to @${me.username} by long polling (database: ${database.driver}). Ctrl-C to stop.`);
+        void relais.volunteersGroup
+          ?.check()
+          .then((check) => (check.status === 'ok' ? console.log : console.warn)(describeGroupCheck(check)))
+          .catch((error: unknown) => logger.error('telegram.group_check_failed', { error }));
       },
     });
   } catch (error) {

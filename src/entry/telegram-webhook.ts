@@ -1,5 +1,6 @@
 import { Api, GrammyError, HttpError } from 'grammy';
 import { ConfigError, parseConfig } from '../config/config.js';
+import { botIdOf, checkVolunteerGroup, describeGroupCheck } from '../channels/telegram/volunteers/check.js';
 import { describeWebhookInfo, setTelegramWebhook } from '../channels/telegram/webhook-setup.js';
 
 /**
@@ -8,6 +9,8 @@ import { describeWebhookInfo, setTelegramWebhook } from '../channels/telegram/we
  * Sets Telegram's webhook to `${PUBLIC_URL}/webhooks/telegram` with `TELEGRAM_WEBHOOK_SECRET` and the
  * updates Relais reads (message, callback_query, my_chat_member), then prints `getWebhookInfo`.
  * `--info` only prints; `--delete` removes the webhook (to go back to `npm run dev:telegram`).
+ * With `TELEGRAM_VOLUNTEER_CHAT_ID`, it also says whether the volunteers' group can be used (a
+ * supergroup with topics, the bot an admin allowed to manage topics), and what to fix if not.
  * Never prints the bot token or the secret.
  */
 const USAGE = 'usage: npm run telegram:webhook [-- --drop-pending-updates | --info | --delete]';
@@ -57,6 +60,11 @@ async function main(argv: string[]): Promise<number> {
     const me = await api.getMe();
     const info = await api.getWebhookInfo();
     console.log([`Bot @${me.username}:`, ...describeWebhookInfo(info)].join('\n'));
+    const groupId = config.telegram.volunteerChatId;
+    if (groupId) {
+      const check = await checkVolunteerGroup(api, groupId, botIdOf(config.telegram.botToken));
+      (check.status === 'ok' ? console.log : console.warn)(describeGroupCheck(check));
+    }
     return 0;
   } catch (error) {
     // grammY's messages name the method, never the token (its sensitive logs are off).

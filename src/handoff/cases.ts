@@ -3,6 +3,7 @@ import { URGENT_WITHIN_MS, type CaseCard, type Outcome } from '../core/handoff.j
 import type { LocaleCode } from '../core/locales.js';
 import type { ChannelName, HandoffReason } from '../core/messages.js';
 import type { DbOrTx } from '../storage/database.js';
+import type { CaseEventSink } from './events.js';
 import { cases, people, volunteers, type CaseStatus } from '../storage/schema.js';
 
 /**
@@ -251,7 +252,7 @@ export async function releaseCase(
   const holder = by.role === 'coordinator' ? sql`true` : eq(cases.claimedBy, by.id);
   const released = await db
     .update(cases)
-    .set({ status: 'open', claimedBy: null, claimedAt: null, updatedAt: at })
+    .set({ status: 'open', claimedBy: null, claimedAt: null, updatedAt: at, announcedAt: at })
     .where(and(eq(cases.id, caseId), eq(cases.status, 'claimed'), holder))
     .returning({ id: cases.id });
   if (released.length > 0) return { status: 'released' };
@@ -315,7 +316,7 @@ export async function reopenCase(db: DbOrTx, caseId: number, at: Date): Promise<
   if (other) return { status: 'person-has-open-case', caseId: other.id };
   await db
     .update(cases)
-    .set({ status: 'open', outcome: null, closedAt: null, updatedAt: at })
+    .set({ status: 'open', outcome: null, closedAt: null, updatedAt: at, announcedAt: at })
     .where(and(eq(cases.id, caseId), eq(cases.status, 'closed')));
   return { status: 'reopened' };
 }
@@ -333,7 +334,7 @@ export async function autoReleaseSilent(db: DbOrTx, silenceMs: number, at: Date)
   const cutoff = new Date(at.getTime() - silenceMs).toISOString();
   const released = await db
     .update(cases)
-    .set({ status: 'open', claimedBy: null, claimedAt: null, updatedAt: at })
+    .set({ status: 'open', claimedBy: null, claimedAt: null, updatedAt: at, announcedAt: at })
     .where(
       and(
         eq(cases.status, 'claimed'),
@@ -367,7 +368,8 @@ export async function caseIdentifier(db: DbOrTx, caseId: number): Promise<{ chan
     .from(cases)
     .innerJoin(people, eq(people.id, cases.personId))
     .where(eq(cases.id, caseId));
-  return row;
+  // A case is always a person's; the volunteers' group has a people row of its own but no case.
+  return row && row.channel !== 'telegram-group' ? { channel: row.channel, externalKey: row.externalKey } : undefined;
 }
 
 /** A cheap fingerprint of the queue (how many cases, the latest change), for pages that poll it. */
@@ -378,9 +380,75 @@ export async function queueVersion(db: DbOrTx): Promise<string> {
   return `${row?.n ?? 0}.${row?.latest ?? ''}`;
 }
 
-/** "Delete my data": the person's cases go. */
-export async function eraseCasesOf(tx: DbOrTx, personId: number): Promise<void> {
+/**
+ * "Delete my data": the person's cases go. Whoever mirrors them is told first (`tell`), while the
+ * cases still exist, so the copies elsewhere (the volunteers' group's topics) can go too.
+ */
+export async function eraseCasesOf(tx: DbOrTx, personId: number, tell?: CaseEventSink): Promise<void> {
+  if (tell) {
+    const going = await tx.select({ id: cases.id }).from(cases).where(eq(cases.personId, personId)).orderBy(asc(cases.id));
+    for (const { id } of going) await tell(tx, { kind: 'erased', caseId: id });
+  }
   await tx.delete(cases).where(eq(cases.personId, personId));
+}
+
+/**
+ * Open cases nobody has taken since they were last announced `afterMs` ago (or opened): they are
+ * marked announced now, in the statement that finds them, so each is reminded once per period even
+ * with several sweeps running at once.
+ */
+export async function claimReminders(
+  tx: DbOrTx,
+  afterMs: number,
+  at: Date,
+  urgentOnly: boolean,
+): Promise<{ caseId: number; openedAt: Date }[]> {
+  const cutoff = new Date(at.getTime() - afterMs).toISOString();
+  const due = await tx
+    .update(cases)
+    .set({ announcedAt: at })
+    .where(
+      and(
+        eq(cases.status, 'open'),
+        sql`coalesce(${cases.announcedAt}, ${cases.createdAt}) <= ${cutoff}::timestamptz`,
+        urgentOnly ? eq(cases.urgent, true) : undefined,
+      ),
+    )
+    .returning({ caseId: cases.id, openedAt: cases.createdAt });
+  return due.sort((a, b) => a.caseId - b.caseId);
+}
+
+/** A case's topic in the volunteers' Telegram group, as the group's sender left it. */
+export interface CaseTopic {
+  threadId: number | null;
+  cardMessageId: number | null;
+  title: string | null;
+}
+
+export async function caseTopic(db: DbOrTx, caseId: number): Promise<CaseTopic | undefined> {
+  const [row] = await db
+    .select({ threadId: cases.telegramThreadId, cardMessageId: cases.telegramCardMessageId, title: cases.telegramTopicTitle })
+    .from(cases)
+    .where(eq(cases.id, caseId));
+  return row;
+}
+
+/** The group's sender records what it made: the topic, the card's message, the topic's name. */
+export async function setCaseTopic(db: DbOrTx, caseId: number, topic: Partial<CaseTopic>): Promise<void> {
+  await db
+    .update(cases)
+    .set({
+      ...(topic.threadId !== undefined ? { telegramThreadId: topic.threadId } : {}),
+      ...(topic.cardMessageId !== undefined ? { telegramCardMessageId: topic.cardMessageId } : {}),
+      ...(topic.title !== undefined ? { telegramTopicTitle: topic.title } : {}),
+    })
+    .where(eq(cases.id, caseId));
+}
+
+/** The case a forum topic of the volunteers' group belongs to. */
+export async function caseOfThread(db: DbOrTx, threadId: number): Promise<number | undefined> {
+  const [row] = await db.select({ id: cases.id }).from(cases).where(eq(cases.telegramThreadId, threadId)).limit(1);
+  return row?.id;
 }
 
 /** Closed cases older than `cutoff` go, even when the person is still around. */

@@ -6,6 +6,7 @@ import { cannedReply } from './canned.js';
 import {
   autoReleaseSilent,
   caseQueue,
+  claimReminders,
   claimCase,
   closeCase,
   getCase,
@@ -18,7 +19,7 @@ import {
   type ReleaseOutcome,
   type ReopenOutcome,
 } from './cases.js';
-import type { CaseEventSink } from './events.js';
+import type { ActorVia, CaseEventSink } from './events.js';
 import { addNote, caseTranscript, sendToPerson, type CaseMessage } from './relay.js';
 
 /** Who acts: a volunteer of the console or of the volunteers' group. */
@@ -27,6 +28,8 @@ export interface Actor {
   name: string;
   role: 'volunteer' | 'coordinator';
   languages: readonly LocaleCode[];
+  /** Where they act from, when not the console (what they write there is not mirrored back to it). */
+  via?: ActorVia;
 }
 
 export type ReplyOutcome =
@@ -60,7 +63,10 @@ export function createHandoff(deps: HandoffDeps) {
   const { db, content, now, deliverSoon } = deps;
   const deliver = deliverSoon;
   const tell = deps.caseEvents ?? (async () => {});
+  // What a mirror queued (a post to the volunteers' group) goes out like a reply: right after.
+  const mirrored = deps.caseEvents ? deliver : () => {};
   const who = (actor: Actor) => ({ id: actor.id, name: actor.name });
+  const via = (actor: Actor) => (actor.via ? { via: actor.via } : {});
 
   return {
     queue: (status: CaseView['status'], viewer?: Actor) =>
@@ -79,6 +85,7 @@ export function createHandoff(deps: HandoffDeps) {
         if (result.status === 'claimed' && result.fresh) await tell(tx, { kind: 'claimed', caseId, by: who(actor) });
         return result;
       });
+      if (outcome.status === 'claimed' && outcome.fresh) mirrored();
       return outcome.status === 'claimed' ? { ...outcome, case: (await this.view(caseId))!.case } : outcome;
     },
 
@@ -88,6 +95,7 @@ export function createHandoff(deps: HandoffDeps) {
         if (result.status === 'released') await tell(tx, { kind: 'released', caseId, by: who(actor) });
         return result;
       });
+      if (outcome.status === 'released') mirrored();
       return outcome.status === 'released' ? { ...outcome, case: (await this.view(caseId))!.case } : outcome;
     },
 
@@ -97,6 +105,7 @@ export function createHandoff(deps: HandoffDeps) {
         await tell(tx, { kind: 'claimed', caseId, by: to });
         return true;
       });
+      if (moved) mirrored();
       return moved ? (await this.view(caseId))?.case : undefined;
     },
 
@@ -117,7 +126,7 @@ export function createHandoff(deps: HandoffDeps) {
           text = canned.text;
         } else text = input.text;
         const line = await sendToPerson(tx, content, { caseId, personId: current.personId, text, author: 'volunteer', volunteerId: actor.id, locale }, at);
-        await tell(tx, { kind: 'volunteer-reply', caseId, by: who(actor), text });
+        await tell(tx, { kind: 'volunteer-reply', caseId, by: who(actor), text, ...via(actor) });
         return {
           status: 'queued',
           message: { id: line.id, at: at.toISOString(), author: 'volunteer', text, volunteer: { id: actor.id }, delivery: { state: 'queued' } },
@@ -129,13 +138,15 @@ export function createHandoff(deps: HandoffDeps) {
 
     async note(caseId: number, actor: Actor, text: string): Promise<CaseMessage | undefined> {
       const at = now();
-      return db.transaction(async (tx) => {
+      const note = await db.transaction(async (tx) => {
         const current = await getCase(tx, caseId);
         if (!current) return undefined;
         const id = await addNote(tx, caseId, current.personId, actor.id, text, at);
-        await tell(tx, { kind: 'note', caseId, by: who(actor), text });
+        await tell(tx, { kind: 'note', caseId, by: who(actor), text, ...via(actor) });
         return { id, at: at.toISOString(), author: 'note' as const, text, volunteer: { id: actor.id } };
       });
+      if (note) mirrored();
+      return note;
     },
 
     /** Closes the case and tells the person, in their language, that the bot is theirs again. */
@@ -154,14 +165,31 @@ export function createHandoff(deps: HandoffDeps) {
       return { status: 'closed', case: (await this.view(caseId))!.case };
     },
 
-    async reopen(caseId: number): Promise<ReopenOutcome & { case?: CaseView }> {
+    /** Reopens a closed case (back in the queue, unclaimed). `actor`, when known, is named to the group. */
+    async reopen(caseId: number, actor?: Actor): Promise<ReopenOutcome & { case?: CaseView }> {
       const outcome = await db.transaction(async (tx) => {
         const result = await reopenCase(tx, caseId, now());
-        if (result.status === 'reopened') await tell(tx, { kind: 'reopened', caseId });
+        if (result.status === 'reopened') await tell(tx, { kind: 'reopened', caseId, ...(actor ? { by: who(actor) } : {}) });
         return result;
       });
+      if (outcome.status === 'reopened') mirrored();
       return outcome.status === 'reopened' ? { ...outcome, case: (await this.view(caseId))!.case } : outcome;
     },
+
+    /**
+     * Open cases nobody has taken for `afterMs` since they were last announced (opened, released,
+     * reopened, or reminded) are announced again, once per period (the sweep). `urgentOnly`: outside
+     * office hours only urgent cases are worth waking volunteers for; the others wait for the morning.
+     */
+    remindWaiting: (afterMs: number, options: { urgentOnly?: boolean } = {}) =>
+      db.transaction(async (tx) => {
+        const at = now();
+        const due = await claimReminders(tx, afterMs, at, options.urgentOnly ?? false);
+        for (const { caseId, openedAt } of due) {
+          await tell(tx, { kind: 'waiting', caseId, minutes: Math.floor((at.getTime() - openedAt.getTime()) / 60_000) });
+        }
+        return due.map((d) => d.caseId);
+      }),
 
     /** Claimed cases whose volunteer went silent go back to the queue (the sweep). */
     autoRelease: (silenceMs: number) =>

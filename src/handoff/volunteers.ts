@@ -135,6 +135,15 @@ export async function volunteerNames(db: DbOrTx, ids: readonly number[]): Promis
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
+/** Whether the account named by this e-mail was removed (and so must not come back by itself). */
+export async function wasRemoved(db: DbOrTx, email: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: volunteers.id })
+    .from(volunteers)
+    .where(and(eq(volunteers.email, email.trim().toLowerCase()), sql`${volunteers.removedAt} is not null`));
+  return row !== undefined;
+}
+
 /** Whether any account exists at all, removed ones included (the first start creates one if not). */
 export async function hasAnyVolunteer(db: DbOrTx): Promise<boolean> {
   const [row] = await db.select({ id: volunteers.id }).from(volunteers).limit(1);

@@ -87,7 +87,7 @@ export async function applyBatch(
       // "Delete my data": what this batch wrote for them goes too, before it is even stored.
       const conversation = stateOf.get(person.id);
       if (conversation) await eraseTranscript(tx, conversation.id);
-      await eraseCasesOf(tx, person.id);
+      await eraseCasesOf(tx, person.id, tell);
       await eraseOutboxOf(tx, person.id);
       await forgetEventsOf(tx, event.channel, event.personKey, event.id);
       dropWhere(transcript, (t) => t.personId === person.id);

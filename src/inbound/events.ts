@@ -47,6 +47,16 @@ export async function firstSeen(db: DbOrTx, channel: ChannelName, externalId: st
   return rows.length > 0;
 }
 
+/**
+ * Forgets a key `firstSeen` stored, when what it guarded failed before it was done: the platform
+ * sends the event again (it got an error), and the retry must then be handled, not skipped.
+ */
+export async function forgetSeen(db: DbOrTx, channel: ChannelName, externalId: string): Promise<void> {
+  await db
+    .delete(inboundEvents)
+    .where(and(eq(inboundEvents.channel, channel), eq(inboundEvents.externalId, externalId), eq(inboundEvents.personKey, '')));
+}
+
 /** The people with events still waiting, from a list of event ids or (no ids) from the whole table. */
 export async function peopleWaiting(
   db: DbOrTx,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { ChannelName, OutboxPayload } from '../core/messages.js';
+import type { OutboxChannel, OutboxPayload } from '../core/messages.js';
 import { rowsOf, type DbOrTx } from '../storage/database.js';
 import { outbox, people } from '../storage/schema.js';
 import type { Delivery } from './sender.js';
@@ -80,7 +80,7 @@ export async function claimDue(
 interface ClaimedRow {
   id: string;
   person_id: number;
-  channel: ChannelName;
+  channel: OutboxChannel;
   payload: OutboxPayload;
   attempts: number;
   external_ids: string[] | null;

@@ -152,6 +152,28 @@ describe('outbox', () => {
     expect(row!.attempts).toBe(3);
   });
 
+  it('a throttled row waits exactly as long as asked, costs no attempt, and is never given up', async () => {
+    const waits = Array.from({ length: 10 }, () => ({ status: 'retry' as const, reason: 'group limit', retryAfterMs: 7_000, throttled: true }));
+    const platform = scriptedPlatform({ patient: waits });
+    const o = outboxWith(platform);
+    const p = await person('1');
+    await enqueue(o, p, ['patient', 'after']);
+    // Ten waits with a maximum of four attempts: still waiting, never failed, the next row behind it.
+    for (let i = 0; i < 10; i++) {
+      expect((await o.deliver()).sent).toBe(0);
+      const [row] = await rows();
+      expect(row).toMatchObject({ status: 'pending', attempts: 0, lastError: 'group limit' });
+      expect(row!.nextAttemptAt.getTime() - clock.t).toBe(7_000);
+      clock.advance(7_000);
+    }
+    expect((await o.deliver()).sent).toBe(2);
+    expect(platform.received.map((r) => r.text)).toEqual(['patient', 'after']);
+    expect((await rows()).map((r) => [r.status, r.attempts])).toEqual([
+      ['sent', 1],
+      ['sent', 1],
+    ]);
+  });
+
   it('gives up after the bounded number of attempts and keeps the reason', async () => {
     const down = Array.from({ length: 10 }, () => ({ status: 'retry' as const, reason: 'network down' }));
     const platform = scriptedPlatform({ doomed: down });

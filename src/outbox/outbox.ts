@@ -1,5 +1,5 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
-import type { ChannelName } from '../core/messages.js';
+import type { ChannelName, OutboxChannel } from '../core/messages.js';
 import type { Logger } from '../logger.js';
 import type { Db } from '../storage/database.js';
 import { invitationState, noteInvited, setReachability } from '../people/people.js';
@@ -10,7 +10,7 @@ import type { ChannelSender, Delivery, SendOutcome } from './sender.js';
 
 export interface OutboxOptions {
   db: Db;
-  senders: ReadonlyMap<ChannelName, ChannelSender>;
+  senders: ReadonlyMap<OutboxChannel, ChannelSender>;
   logger: Logger;
   /** Attempts before a row is given up and kept as failed. */
   maxAttempts: number;
@@ -136,7 +136,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
           const delivery = rows[i]!;
           const outcome = await send(delivery);
           const went = settle(delivery, outcome, report, settlements, afterwards);
-          const gaveUp = outcome.status === 'retry' && delivery.attempt >= maxAttempts;
+          const gaveUp = outcome.status === 'retry' && !outcome.throttled && delivery.attempt >= maxAttempts;
           if (outcome.status === 'failed' || outcome.status === 'unreachable' || outcome.status === 'held' || gaveUp) {
             undelivered.push({ personId: delivery.personId, outboxId: delivery.id, state: outcome.status === 'held' ? 'held' : 'failed', reason: outcome.reason });
           }
@@ -207,6 +207,20 @@ export function createOutbox(options: OutboxOptions): Outbox {
         if (logger.enabled('debug')) log().debug('outbox.sent', { attempt: delivery.attempt });
         return true;
       case 'retry': {
+        if (outcome.throttled) {
+          // Waiting its turn is not a failed attempt: the attempt is given back, the wait is exact.
+          report.retried++;
+          settlements.push({
+            id: delivery.id,
+            status: 'pending',
+            untried: true,
+            lastError: outcome.reason,
+            nextAttemptAt: new Date(now().getTime() + (outcome.retryAfterMs ?? 0)),
+            ...progress,
+          });
+          if (logger.enabled('debug')) log().debug('outbox.throttled', { delayMs: outcome.retryAfterMs ?? 0 });
+          return false;
+        }
         if (delivery.attempt >= maxAttempts) {
           report.failed++;
           settlements.push({ id: delivery.id, status: 'failed', lastError: `gave up after ${delivery.attempt} attempts: ${outcome.reason}`, ...progress });

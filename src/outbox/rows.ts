@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm';
-import type { ChannelName, OutboxPayload } from '../core/messages.js';
+import type { ChannelName, OutboxChannel, OutboxPayload } from '../core/messages.js';
 import type { DbOrTx } from '../storage/database.js';
 import { outbox, people } from '../storage/schema.js';
 
@@ -12,7 +12,7 @@ import { outbox, people } from '../storage/schema.js';
 export async function enqueueOutbound(
   tx: DbOrTx,
   personId: number,
-  channel: ChannelName,
+  channel: OutboxChannel,
   payloads: OutboxPayload[],
   at: Date,
 ): Promise<number[]> {
@@ -22,6 +22,57 @@ export async function enqueueOutbound(
     .values(payloads.map((payload) => ({ personId, channel, payload, nextAttemptAt: at })))
     .returning({ id: outbox.id });
   return rows.map((r) => r.id);
+}
+
+/**
+ * Queues a post about a case (the volunteers' group): like `enqueueOutbound`, with the case it belongs
+ * to, so it goes with the case (erasure, retention) and later posts of the case can join it.
+ */
+export async function enqueueCasePost(
+  tx: DbOrTx,
+  recipientId: number,
+  channel: OutboxChannel,
+  caseId: number,
+  payload: OutboxPayload,
+  at: Date,
+): Promise<number> {
+  const [row] = await tx
+    .insert(outbox)
+    .values({ personId: recipientId, channel, caseId, payload, nextAttemptAt: at })
+    .returning({ id: outbox.id });
+  return row!.id;
+}
+
+/**
+ * The case's latest post to this recipient if it has not started going out (pending, or held), locked
+ * until the caller's transaction ends so the caller may add to it. Never waits for a lock: a post that
+ * is being claimed, or that another transaction is adding to, is left alone (the caller queues a new
+ * post after it), so two transactions mirroring cases never wait on each other here.
+ */
+export async function waitingCasePost(
+  tx: DbOrTx,
+  recipientId: number,
+  caseId: number,
+): Promise<{ id: number; payload: OutboxPayload; externalIds: string[] } | undefined> {
+  const [latest] = await tx
+    .select({ id: outbox.id, status: outbox.status })
+    .from(outbox)
+    .where(and(eq(outbox.personId, recipientId), eq(outbox.caseId, caseId), inArray(outbox.status, ['pending', 'sending', 'held'])))
+    .orderBy(desc(outbox.id))
+    .limit(1);
+  if (!latest || latest.status === 'sending') return undefined;
+  const [locked] = await tx
+    .select({ id: outbox.id, payload: outbox.payload, externalIds: outbox.externalIds })
+    .from(outbox)
+    .where(and(eq(outbox.id, latest.id), inArray(outbox.status, ['pending', 'held'])))
+    .for('update', { skipLocked: true });
+  // `externalIds`: what earlier attempts already did of it (the steps done), never to be changed.
+  return locked ? { ...locked, externalIds: locked.externalIds ?? [] } : undefined;
+}
+
+/** A waiting post grew (see `waitingCasePost`, which locked it). */
+export async function replacePayload(tx: DbOrTx, id: number, payload: OutboxPayload): Promise<void> {
+  await tx.update(outbox).set({ payload }).where(eq(outbox.id, id));
 }
 
 /** Enqueues many people's messages in one statement, in the order given (ids keep each person's order). */

@@ -1,4 +1,4 @@
-import { and, eq, inArray, notExists, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, notExists, sql } from 'drizzle-orm';
 import type { LocaleCode } from '../core/locales.js';
 import type { ChannelName } from '../core/messages.js';
 import type { DbOrTx } from '../storage/database.js';
@@ -115,15 +115,45 @@ export async function noteInvited(db: DbOrTx, personId: number, at: Date): Promi
   await db.update(people).set({ invitedAt: at }).where(eq(people.id, personId));
 }
 
+/** The channel of the one `people` row that is not a person: the volunteers' Telegram group. */
+export const GROUP_CHANNEL = 'telegram-group' as const;
+
+/**
+ * The volunteers' group as an outbox recipient: its row in `people` (created the first time), so its
+ * posts are claimed, sent in order and retried like a person's messages. The row is only read here
+ * (never locked, never updated), so the many transactions that mirror cases never wait on each other
+ * for it; only its very first creation can make two of them wait.
+ */
+export async function groupRecipient(tx: DbOrTx, chatId: string): Promise<number> {
+  const where = and(eq(people.channel, GROUP_CHANNEL), eq(people.externalKey, chatId));
+  const [known] = await tx.select({ id: people.id }).from(people).where(where);
+  if (known) return known.id;
+  const [created] = await tx
+    .insert(people)
+    .values({ channel: GROUP_CHANNEL, externalKey: chatId })
+    .onConflictDoNothing()
+    .returning({ id: people.id });
+  if (created) return created.id;
+  const [other] = await tx.select({ id: people.id }).from(people).where(where);
+  return other!.id;
+}
+
 /**
  * Removes people silent since before `cutoff`, with everything attached (conversation, transcript,
  * outbox, cases: cascades), unless a case or a message of theirs is still open.
+ *
+ * Never the volunteers' group's row: it never "writes", so it would look silent, yet posts are queued
+ * for it from inside the transactions of people's messages and volunteers' replies; deleting it under
+ * them would fail those transactions (a person's message left unanswered for a mirror's sake), and
+ * every later post would recreate it. What it carries of people goes with their cases instead
+ * (`outbox.case_id`, cascading).
  */
 export async function purgeSilentPeople(db: DbOrTx, cutoff: Date): Promise<number> {
   const gone = await db
     .delete(people)
     .where(
       and(
+        ne(people.channel, GROUP_CHANNEL),
         // A raw expression: the driver gets the time as text, not as a column-typed Date.
         sql`coalesce(${people.lastInboundAt}, ${people.createdAt}) < ${cutoff.toISOString()}::timestamptz`,
         notExists(

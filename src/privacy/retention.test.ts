@@ -1,7 +1,8 @@
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../test/support/database.js';
 import type { DatabaseHandle } from '../storage/database.js';
+import { groupRecipient } from '../people/people.js';
 import { purgeExpired } from './retention.js';
 import { cases, conversations, dailyCounts, inboundEvents, messages, outbox, people } from '../storage/schema.js';
 
@@ -61,5 +62,23 @@ describe('purgeExpired', () => {
     expect(await purgeExpired(handle.db, now, 90)).toEqual({ people: 0, closedCases: 1, inboundEvents: 1 });
     const events = await handle.db.select({ id: inboundEvents.externalId }).from(inboundEvents).orderBy(asc(inboundEvents.id));
     expect(events.map((e) => e.id)).toEqual(['new', 'waiting']);
+  });
+
+  it('never removes the volunteers’ group’s row; the group’s copies of a person’s words go with the case', async () => {
+    const group = await handle.db.transaction((tx) => groupRecipient(tx, '-1001234'));
+    await handle.db.update(people).set({ createdAt: daysAgo(400) }).where(eq(people.id, group));
+    const gone = await person('gone', daysAgo(120));
+    const [kase] = await handle.db.insert(cases).values({ personId: gone, reason: 'asked', status: 'closed', closedAt: daysAgo(100) }).returning();
+    const post = { message: { kind: 'text' as const, text: 'case #1' }, locale: 'fr' as const, direction: 'ltr' as const };
+    await handle.db.insert(outbox).values([
+      { personId: group, channel: 'telegram-group', caseId: kase!.id, status: 'sent', payload: { ...post, casePost: { caseId: kase!.id, steps: [{ do: 'say', text: '👤 private words' }] } } },
+      { personId: group, channel: 'telegram-group', status: 'sent', payload: post },
+    ]);
+
+    expect(await purgeExpired(handle.db, now, 90)).toMatchObject({ people: 1 });
+    expect((await handle.db.select({ id: people.id }).from(people)).map((p) => p.id)).toEqual([group]);
+    const left = await handle.db.select().from(outbox);
+    expect(left).toHaveLength(1);
+    expect(left[0]!.caseId).toBeNull();
   });
 });

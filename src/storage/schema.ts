@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -14,7 +15,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { CaseCard, Outcome, Role } from '../core/handoff.js';
-import type { ChannelName, InboundMessage, OutboxPayload } from '../core/messages.js';
+import type { ChannelName, InboundMessage, OutboxChannel, OutboxPayload } from '../core/messages.js';
 import type { LocaleCode } from '../core/locales.js';
 
 /**
@@ -24,12 +25,16 @@ import type { LocaleCode } from '../core/locales.js';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
-/** A person as known on one channel. The same human on two channels is two people: we never link them. */
+/**
+ * A person as known on one channel. The same human on two channels is two people: we never link them.
+ * One row is not a person: the volunteers' Telegram group (channel `telegram-group`), a recipient of
+ * the outbox like a person, so its posts go out durably and in order (see people.ts, `groupRecipient`).
+ */
 export const people = pgTable(
   'people',
   {
     id: serial('id').primaryKey(),
-    channel: text('channel').$type<ChannelName>().notNull(),
+    channel: text('channel').$type<OutboxChannel>().notNull(),
     /** Telegram chat id, WhatsApp BSUID or wa_id, web session id. Needed to answer; never logged. */
     externalKey: text('external_key').notNull(),
     locale: text('locale').$type<LocaleCode>(),
@@ -126,8 +131,14 @@ export const outbox = pgTable(
     personId: integer('person_id')
       .notNull()
       .references(() => people.id, { onDelete: 'cascade' }),
-    channel: text('channel').$type<ChannelName>().notNull(),
+    channel: text('channel').$type<OutboxChannel>().notNull(),
     payload: jsonb('payload').$type<OutboxPayload>().notNull(),
+    /**
+     * A post about a case to the volunteers' group: it lives as long as the case (erasing or purging the
+     * case takes the copies of the person's words it carries), and later posts of the case join it
+     * while it waits. Null for messages to people.
+     */
+    caseId: integer('case_id').references((): AnyPgColumn => cases.id, { onDelete: 'cascade' }),
     status: text('status').$type<OutboxStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
@@ -147,6 +158,7 @@ export const outbox = pgTable(
     index('outbox_due').on(t.nextAttemptAt).where(sql`status = 'pending'`),
     // Statuses name a message by its platform id (three per message on WhatsApp): found without a scan.
     index('outbox_external_ids').using('gin', sql`${t.externalIds} jsonb_path_ops`),
+    index('outbox_case').on(t.caseId, t.id),
   ],
 );
 
@@ -176,6 +188,11 @@ export const cases = pgTable(
     outcome: text('outcome').$type<Outcome>(),
     /** The volunteers' group forum topic of this case (Telegram `message_thread_id`), once created. */
     telegramThreadId: integer('telegram_thread_id'),
+    /** The card's message in that topic (edited when the intake fills the card), and the topic's name as last set. */
+    telegramCardMessageId: integer('telegram_card_message_id'),
+    telegramTopicTitle: text('telegram_topic_title'),
+    /** When volunteers were last told this open case waits (opened, released, reopened, reminded). */
+    announcedAt: timestamp('announced_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
@@ -183,6 +200,8 @@ export const cases = pgTable(
   (t) => [
     index('cases_queue').on(t.status, t.urgent, t.createdAt),
     index('cases_person').on(t.personId).where(sql`status in ('open', 'claimed')`),
+    // A volunteer's message in a topic names its case by the topic.
+    index('cases_telegram_thread').on(t.telegramThreadId).where(sql`telegram_thread_id is not null`),
   ],
 );
 
@@ -273,6 +292,17 @@ export const auditLog = pgTable(
   (t) => [index('audit_log_at').on(t.at)],
 );
 
+/**
+ * The volunteers' Telegram group as the bot sends to it: the times of the last minute's sends (Telegram
+ * allows about 20 a minute in a group) and a pause Telegram asked for (429), shared by every instance.
+ * Owned by src/channels/telegram/volunteers/send-window.ts.
+ */
+export const telegramGroup = pgTable('telegram_group', {
+  chatId: text('chat_id').primaryKey(),
+  recentSends: jsonb('recent_sends').$type<number[]>().notNull().default([]),
+  pausedUntil: timestamp('paused_until', { withTimezone: true }),
+});
+
 /** Anonymous counts for the observatory: what survives a person erasing their data. */
 export const dailyCounts = pgTable(
   'daily_counts',
@@ -298,5 +328,6 @@ export const schema = {
   signInAttempts,
   cannedReplies,
   auditLog,
+  telegramGroup,
   dailyCounts,
 };

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeTelegramApi } from '../support/fake-telegram-api.js';
 import { freePort, startRelaisProcess } from '../support/process.js';
 
 /**
@@ -56,5 +57,29 @@ describe('the Node server', () => {
     expect(output).toContain('TELEGRAM_BOT_TOKEN:');
     expect(output).toContain('TELEGRAM_WEBHOOK_SECRET: required to turn Telegram on');
     expect(output).toContain('DATABASE_URL:');
+  });
+
+  it('warns at start-up when the volunteers’ Telegram group cannot be used, and serves anyway', async () => {
+    const fake = await startFakeTelegramApi();
+    cleanups.push(() => fake.close());
+    fake.addGroup(-1001234567890, { bot: { status: 'member', canManageTopics: false } });
+    const dataDir = await mkdtemp(join(tmpdir(), 'relais-server-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const databaseUrl = process.env.TEST_DATABASE_URL;
+    const server = await start({
+      DATA_DIR: dataDir,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_WEBHOOK_SECRET: 'start-up-secret',
+      TELEGRAM_API_ROOT: fake.url,
+      TELEGRAM_VOLUNTEER_CHAT_ID: '-1001234567890',
+    });
+    await server.healthy();
+    const deadline = Date.now() + 10_000;
+    while (!server.output().includes('Cases still work from the console') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(server.output()).toContain(
+      "Warning: the volunteers' Telegram group cannot be used: the bot is not an admin of the group: make it an admin allowed to manage topics. Cases still work from the console.",
+    );
+    expect(server.output()).not.toContain(fake.token);
   });
 });

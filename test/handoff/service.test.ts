@@ -112,6 +112,29 @@ describe('the handoff service', () => {
     expect((await relais.relais.handoff.view(caseId))!.case).toMatchObject({ status: 'open', claimedBy: null });
   });
 
+  test('announces again an open case nobody takes, once per period (HANDOFF_REMIND_MINUTES), counting from the last announcement', async ({ telegramApi, graphApi }) => {
+    const { relais, volunteer, telegram } = await start(telegramApi.url, graphApi.url, { HANDOFF_REMIND_MINUTES: '30' });
+    const amina = await volunteer('Amina', ['fr']);
+    await telegram(3501, 'bénévole', 1);
+    const caseId = await caseIdFor(relais);
+    clock = new Date(clock.getTime() + 29 * 60_000);
+    expect((await relais.sweep()).reminded).toEqual([]);
+    clock = new Date(clock.getTime() + 60_000);
+    expect((await relais.sweep()).reminded).toEqual([caseId]);
+    expect((await relais.sweep()).reminded).toEqual([]);
+    clock = new Date(clock.getTime() + 30 * 60_000);
+    expect((await relais.sweep()).reminded).toEqual([caseId]);
+    // Taken, then released: the release is an announcement; the next reminder is a period after it.
+    await relais.relais.handoff.claim(caseId, amina);
+    clock = new Date(clock.getTime() + 60 * 60_000);
+    expect((await relais.sweep()).reminded).toEqual([]);
+    await relais.relais.handoff.release(caseId, amina);
+    clock = new Date(clock.getTime() + 29 * 60_000);
+    expect((await relais.sweep()).reminded).toEqual([]);
+    clock = new Date(clock.getTime() + 60_000);
+    expect((await relais.sweep()).reminded).toEqual([caseId]);
+  });
+
   test('relays both ways with a Telegram person; notes never reach them; close sends the closing message and the bot is theirs again', async ({ telegramApi, graphApi }) => {
     const { relais, volunteer, telegram } = await start(telegramApi.url, graphApi.url);
     const amina = await volunteer('Amina', ['fr']);

@@ -18,7 +18,7 @@ export function testDatabase(): Promise<DatabaseHandle> {
 /** Empties every table (keeping the schema): call in `beforeEach`. */
 export async function resetDatabase(handle: DatabaseHandle): Promise<void> {
   await handle.db.execute(
-    sql`truncate table people, conversations, messages, inbound_events, outbox, cases, volunteers, credentials, sign_in_attempts, canned_replies, audit_log, daily_counts restart identity cascade`,
+    sql`truncate table people, conversations, messages, inbound_events, outbox, cases, volunteers, credentials, sign_in_attempts, canned_replies, audit_log, telegram_group, daily_counts restart identity cascade`,
   );
 }
 

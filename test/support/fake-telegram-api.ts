@@ -9,6 +9,12 @@ import type { AddressInfo } from 'node:net';
  * answerCallbackQuery, editMessageReplyMarkup, setWebhook, getWebhookInfo, deleteWebhook,
  * getUpdates), records every call, and can be scripted to fail the next calls of a method the way
  * Telegram does (429 with `retry_after`, 403 blocked, 400s, 5xx, a dropped connection).
+ *
+ * Supergroups with topics (the volunteers' group) are modelled too: `addGroup` makes one, with the
+ * bot's status and rights and its members; getChat, getChatMember, createForumTopic, editForumTopic,
+ * closeForumTopic, reopenForumTopic, deleteForumTopic, editMessageText and setMessageReaction answer
+ * as Telegram does, refusing what the bot's rights do not allow ("not enough rights to create a
+ * topic", 403 once it is out of the group) and posts to a topic that is not there.
  */
 
 export const FAKE_BOT_TOKEN = '123456789:AAFakeTokenForRelaisTests_abcdefgh';
@@ -77,6 +83,31 @@ export interface SentMessage {
   messageId: number;
   text: string;
   replyMarkup?: { inline_keyboard: Array<Array<{ text: string; callback_data?: string }>> };
+  /** In a supergroup with topics: the topic it was posted in. */
+  threadId?: number;
+  /** The message it answers. */
+  replyTo?: number;
+}
+
+/** The bot's place in a group: what getChatMember says of it, and what Telegram lets it do. */
+export interface FakeBotRights {
+  status: 'administrator' | 'member' | 'left' | 'kicked';
+  canManageTopics: boolean;
+}
+
+export interface FakeGroupOptions {
+  title?: string;
+  isForum?: boolean;
+  bot?: FakeBotRights;
+  /** Members' user ids and their status (`member` when not given). */
+  members?: Array<number | { id: number; status: 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked' }>;
+}
+
+export interface FakeTopic {
+  threadId: number;
+  name: string;
+  closed: boolean;
+  deleted: boolean;
 }
 
 export interface WebhookState {
@@ -110,6 +141,14 @@ export interface FakeTelegramApi {
   /** Queues an update for `getUpdates` (long polling). */
   pushUpdate(update: Record<string, unknown>): void;
   webhook(): WebhookState | undefined;
+  /** A supergroup (topics on by default) with the bot an admin allowed to manage topics, unless said. */
+  addGroup(chatId: number, options?: FakeGroupOptions): void;
+  /** The bot is promoted, demoted or removed (Telegram would send `my_chat_member`; tests post it). */
+  setBotRights(chatId: number, rights: FakeBotRights): void;
+  /** The group's topics, in creation order. */
+  topics(chatId: number): FakeTopic[];
+  /** A member deletes a topic. */
+  deleteTopic(chatId: number, threadId: number): void;
   /** Forget calls, scripts and state (not the port). */
   reset(): void;
   close(): Promise<void>;
@@ -138,6 +177,14 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions = {}): P
   let pollers: Array<() => void> = [];
   let webhook: WebhookState | undefined;
   let nextMessageId = 1000;
+  interface Group {
+    title: string;
+    isForum: boolean;
+    bot: FakeBotRights;
+    members: Map<number, string>;
+    topics: Map<number, FakeTopic>;
+  }
+  const groups = new Map<string, Group>();
   let closing = false;
 
   const server = createServer((req, res) => {
@@ -191,6 +238,26 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions = {}): P
     }
   }
 
+  /** The group a call names, after Telegram's checks of the bot's place in it; undefined for other chats. */
+  function groupFor(payload: Record<string, unknown>, needs: 'post' | 'topics'): Group | undefined | Promise<never> {
+    const group = groups.get(String(payload.chat_id));
+    if (!group) return undefined;
+    if (group.bot.status === 'left' || group.bot.status === 'kicked') {
+      return Promise.reject(new FakeError(403, 'Forbidden: bot is not a member of the supergroup chat'));
+    }
+    if (needs === 'topics') {
+      if (!group.isForum) return badRequest('the chat is not a forum');
+      if (group.bot.status !== 'administrator' || !group.bot.canManageTopics) return badRequest('not enough rights to create a topic');
+    }
+    return group;
+  }
+
+  function topicOf(group: Group, threadId: unknown): FakeTopic | Promise<never> {
+    const topic = group.topics.get(Number(threadId));
+    if (!topic || topic.deleted) return badRequest('TOPIC_ID_INVALID');
+    return topic;
+  }
+
   function answer(method: string, payload: Record<string, unknown>, call: TelegramCall): unknown {
     switch (method) {
       case 'getMe':
@@ -198,17 +265,89 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions = {}): P
       case 'sendMessage': {
         if (typeof payload.text !== 'string' || payload.text.length === 0) return badRequest('message text is empty');
         if (payload.text.length > 4096) return badRequest('message is too long');
+        const group = groupFor(payload, 'post');
+        if (group instanceof Promise) return group;
+        const threadId = typeof payload.message_thread_id === 'number' ? payload.message_thread_id : undefined;
+        if (group && threadId !== undefined) {
+          const topic = group.topics.get(threadId);
+          if (!topic || topic.deleted) return badRequest('message thread not found');
+        }
         const messageId = nextMessageId++;
         call.messageId = messageId;
         return {
           message_id: messageId,
           date: Math.floor(Date.now() / 1000),
-          chat: { id: Number(payload.chat_id), type: 'private' },
+          chat: group ? { id: Number(payload.chat_id), type: 'supergroup', title: group.title, is_forum: group.isForum } : { id: Number(payload.chat_id), type: 'private' },
           from: { id: FAKE_BOT_ID, is_bot: true, first_name: 'Relais', username: 'RelaisTestBot' },
+          ...(threadId !== undefined ? { message_thread_id: threadId, is_topic_message: true } : {}),
           text: payload.text,
           ...(payload.reply_markup ? { reply_markup: payload.reply_markup } : {}),
         };
       }
+      case 'getChat': {
+        const group = groups.get(String(payload.chat_id));
+        if (!group) return badRequest('chat not found');
+        if (group.bot.status === 'left' || group.bot.status === 'kicked') return Promise.reject(new FakeError(403, 'Forbidden: bot was kicked from the supergroup chat'));
+        return { id: Number(payload.chat_id), type: 'supergroup', title: group.title, ...(group.isForum ? { is_forum: true } : {}) };
+      }
+      case 'getChatMember': {
+        const group = groups.get(String(payload.chat_id));
+        if (!group) return badRequest('chat not found');
+        const userId = Number(payload.user_id);
+        if (userId === FAKE_BOT_ID) {
+          const user = { id: FAKE_BOT_ID, is_bot: true, first_name: 'Relais', username: 'RelaisTestBot' };
+          return group.bot.status === 'administrator'
+            ? { status: 'administrator', user, can_be_edited: false, is_anonymous: false, can_manage_chat: true, can_delete_messages: true, can_manage_video_chats: false, can_restrict_members: true, can_promote_members: false, can_change_info: false, can_invite_users: true, can_post_stories: false, can_edit_stories: false, can_delete_stories: false, can_pin_messages: true, can_manage_topics: group.bot.canManageTopics }
+            : { status: group.bot.status, user, ...(group.bot.status === 'kicked' ? { until_date: 0 } : {}) };
+        }
+        if (group.bot.status === 'left' || group.bot.status === 'kicked') return Promise.reject(new FakeError(403, 'Forbidden: bot is not a member of the supergroup chat'));
+        const status = group.members.get(userId);
+        if (!status) return badRequest('user not found');
+        const user = { id: userId, is_bot: false, first_name: 'Member' };
+        return status === 'restricted' ? { status, user, is_member: true, until_date: 0 } : { status, user };
+      }
+      case 'createForumTopic': {
+        const group = groupFor(payload, 'topics');
+        if (group instanceof Promise) return group;
+        if (!group) return badRequest('the chat is not a forum');
+        const name = String(payload.name ?? '');
+        if (name.length === 0 || name.length > 128) return badRequest('TOPIC_NAME_INVALID');
+        const threadId = nextMessageId++;
+        group.topics.set(threadId, { threadId, name, closed: false, deleted: false });
+        return { message_thread_id: threadId, name, icon_color: 7322096 };
+      }
+      case 'editForumTopic':
+      case 'closeForumTopic':
+      case 'reopenForumTopic':
+      case 'deleteForumTopic': {
+        const group = groupFor(payload, 'topics');
+        if (group instanceof Promise) return group;
+        if (!group) return badRequest('the chat is not a forum');
+        const topic = topicOf(group, payload.message_thread_id);
+        if (topic instanceof Promise) return topic;
+        if (method === 'deleteForumTopic') topic.deleted = true;
+        else if (method === 'editForumTopic') {
+          const name = String(payload.name ?? '');
+          if (name.length === 0 || name.length > 128) return badRequest('TOPIC_NAME_INVALID');
+          if (name === topic.name) return badRequest('TOPIC_NOT_MODIFIED');
+          topic.name = name;
+        } else {
+          const closing = method === 'closeForumTopic';
+          if (topic.closed === closing) return badRequest('TOPIC_NOT_MODIFIED');
+          topic.closed = closing;
+        }
+        return true;
+      }
+      case 'editMessageText':
+        if (typeof payload.text !== 'string' || payload.text.length === 0 || payload.text.length > 4096) return badRequest('message text is empty');
+        return {
+          message_id: Number(payload.message_id),
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: Number(payload.chat_id), type: groups.has(String(payload.chat_id)) ? 'supergroup' : 'private' },
+          text: payload.text,
+        };
+      case 'setMessageReaction':
+        return true;
       case 'answerCallbackQuery':
         return true;
       case 'editMessageReplyMarkup':
@@ -312,6 +451,8 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions = {}): P
           messageId: c.messageId!,
           text: String(c.payload.text),
           ...(c.payload.reply_markup ? { replyMarkup: c.payload.reply_markup as never } : {}),
+          ...(typeof c.payload.message_thread_id === 'number' ? { threadId: c.payload.message_thread_id } : {}),
+          ...(c.payload.reply_parameters ? { replyTo: (c.payload.reply_parameters as { message_id: number }).message_id } : {}),
         })),
     failNext(method, ...scripted) {
       scripts.set(method, [...(scripts.get(method) ?? []), ...scripted]);
@@ -326,6 +467,27 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions = {}): P
       for (const poller of [...pollers]) poller();
     },
     webhook: () => webhook,
+    addGroup(chatId, options = {}) {
+      const members = new Map<number, string>();
+      for (const m of options.members ?? []) members.set(typeof m === 'number' ? m : m.id, typeof m === 'number' ? 'member' : m.status);
+      groups.set(String(chatId), {
+        title: options.title ?? 'Volunteers',
+        isForum: options.isForum ?? true,
+        bot: options.bot ?? { status: 'administrator', canManageTopics: true },
+        members,
+        topics: new Map(),
+      });
+    },
+    setBotRights(chatId, rights) {
+      const group = groups.get(String(chatId));
+      if (!group) throw new Error(`no fake group ${chatId}`);
+      group.bot = rights;
+    },
+    topics: (chatId) => [...(groups.get(String(chatId))?.topics.values() ?? [])].map((t) => ({ ...t })),
+    deleteTopic(chatId, threadId) {
+      const topic = groups.get(String(chatId))?.topics.get(threadId);
+      if (topic) topic.deleted = true;
+    },
     reset() {
       calls.length = 0;
       scripts.clear();
@@ -334,6 +496,7 @@ export async function startFakeTelegramApi(options: FakeTelegramOptions = {}): P
       blocked.clear();
       updates = [];
       webhook = undefined;
+      groups.clear();
     },
     async close() {
       closing = true;
@@ -459,6 +622,85 @@ export const telegramUpdates = {
         chat: { id: groupId, title: 'Some group', type },
         date: 1_764_316_800,
         text,
+      },
+    };
+  },
+
+  /** A member's message in a topic of a supergroup with topics (the volunteers' group). */
+  topicMessage(
+    updateId: number,
+    groupId: number,
+    threadId: number,
+    from: { id: number; firstName?: string; lastName?: string; languageCode?: string },
+    fields: Record<string, unknown>,
+  ) {
+    return {
+      update_id: updateId,
+      message: {
+        message_id: 50_000 + (updateId % 100_000),
+        from: {
+          id: from.id,
+          is_bot: false,
+          first_name: from.firstName ?? `Member ${from.id}`,
+          ...(from.lastName ? { last_name: from.lastName } : {}),
+          ...(from.languageCode ? { language_code: from.languageCode } : {}),
+        },
+        chat: { id: groupId, title: 'Volunteers', type: 'supergroup', is_forum: true },
+        date: 1_764_316_800,
+        message_thread_id: threadId,
+        is_topic_message: true,
+        ...fields,
+      },
+    };
+  },
+
+  topicText(updateId: number, groupId: number, threadId: number, from: { id: number; firstName?: string; lastName?: string; languageCode?: string }, text: string) {
+    const command = /^\/\w+(@\w+)?/.exec(text);
+    return telegramUpdates.topicMessage(updateId, groupId, threadId, from, {
+      text,
+      ...(command ? { entities: [{ offset: 0, length: command[0].length, type: 'bot_command' }] } : {}),
+    });
+  },
+
+  topicMedia(updateId: number, groupId: number, threadId: number, from: { id: number; firstName?: string }, kind: MediaKind) {
+    return telegramUpdates.topicMessage(updateId, groupId, threadId, from, MEDIA_FIELDS[kind]);
+  },
+
+  /** A member taps a button under one of the bot's messages in a topic. */
+  groupCallback(updateId: number, groupId: number, from: { id: number; firstName?: string; lastName?: string }, data: string, messageId: number, threadId?: number) {
+    return {
+      update_id: updateId,
+      callback_query: {
+        id: `gcbq-${updateId}`,
+        from: { id: from.id, is_bot: false, first_name: from.firstName ?? `Member ${from.id}`, ...(from.lastName ? { last_name: from.lastName } : {}) },
+        message: {
+          message_id: messageId,
+          from: { id: FAKE_BOT_ID, is_bot: true, first_name: 'Relais', username: 'RelaisTestBot' },
+          chat: { id: groupId, title: 'Volunteers', type: 'supergroup', is_forum: true },
+          date: 1_764_316_800,
+          ...(threadId !== undefined ? { message_thread_id: threadId, is_topic_message: true } : {}),
+          text: '…',
+        },
+        chat_instance: '-8811223344556677',
+        data,
+      },
+    };
+  },
+
+  /** The bot's own status in a group changed (promoted, demoted, removed). */
+  botInGroup(updateId: number, groupId: number, status: 'administrator' | 'member' | 'left', canManageTopics = true) {
+    const bot = { id: FAKE_BOT_ID, is_bot: true, first_name: 'Relais', username: 'RelaisTestBot' };
+    return {
+      update_id: updateId,
+      my_chat_member: {
+        chat: { id: groupId, title: 'Volunteers', type: 'supergroup', is_forum: true },
+        from: { id: 1, is_bot: false, first_name: 'Admin' },
+        date: 1_764_316_800,
+        old_chat_member: { user: bot, status: 'member' },
+        new_chat_member:
+          status === 'administrator'
+            ? { user: bot, status, can_be_edited: false, is_anonymous: false, can_manage_chat: true, can_delete_messages: true, can_manage_video_chats: false, can_restrict_members: false, can_promote_members: false, can_change_info: false, can_invite_users: true, can_post_stories: false, can_edit_stories: false, can_delete_stories: false, can_manage_topics: canManageTopics }
+            : { user: bot, status },
       },
     };
   },

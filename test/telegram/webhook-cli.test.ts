@@ -70,4 +70,21 @@ describe('npm run telegram:webhook', () => {
     expect(unknown.code).toBe(2);
     expect(fake.calls).toEqual([]);
   });
+
+  test('--info says whether the volunteers’ group can be used, and what to fix', async () => {
+    const group = -1001234567890;
+    const env = { TELEGRAM_VOLUNTEER_CHAT_ID: String(group) };
+    fake.addGroup(group, { title: 'Bénévoles', bot: { status: 'administrator', canManageTopics: false } });
+    const refused = await webhookCli(['--info'], env);
+    expect(refused.code).toBe(0);
+    expect(refused.stderr).toContain("Warning: the volunteers' Telegram group cannot be used: the bot may not manage topics in the group");
+    expect(refused.stderr).toContain('Cases still work from the console.');
+
+    fake.setBotRights(group, { status: 'administrator', canManageTopics: true });
+    const ready = await webhookCli(['--info'], env);
+    expect(ready.stdout).toContain("Volunteers' Telegram group: ready (“Bénévoles”");
+
+    const missing = await webhookCli(['--info'], { TELEGRAM_VOLUNTEER_CHAT_ID: '-100999' });
+    expect(missing.stderr).toContain('the bot is not in the group, or TELEGRAM_VOLUNTEER_CHAT_ID is wrong');
+  });
 });

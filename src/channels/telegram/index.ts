@@ -2,10 +2,13 @@ import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import { Hono } from 'hono';
 import type { TelegramConfig } from '../../config/config.js';
+import type { Handoff } from '../../handoff/service.js';
 import type { Logger } from '../../logger.js';
+import type { Db } from '../../storage/database.js';
 import type { Channel, ChannelCore } from '../channel.js';
 import { recordReceived, webhookHandler } from '../webhook.js';
 import { createTelegramSender } from './sender.js';
+import { botIdOf, createVolunteersGroup, type VolunteersGroup } from './volunteers/index.js';
 import { ALLOWED_UPDATES, createUpdateReceiver, telegramWebhook, type VolunteerChatHandler } from './webhook.js';
 
 /**
@@ -19,8 +22,10 @@ export interface TelegramChannelOptions {
   botInfo?: UserFromGetMe;
   now?: () => Date;
   logger?: Logger;
-  /** Updates from `config.volunteerChatId` (the handoff work plugs in here); ignored when absent. */
+  /** Updates from `config.volunteerChatId`; by default the volunteers' group's own (`volunteers`). */
   onVolunteerChatUpdate?: VolunteerChatHandler;
+  /** What the volunteers' group works with, when `config.volunteerChatId` is set. */
+  volunteers?: { db: Db; handoff: Handoff; deliverSoon: () => void };
 }
 
 /** The Telegram channel, plus what long polling needs (`npm run dev:telegram`). */
@@ -35,6 +40,8 @@ export interface TelegramChannel extends Channel {
    */
   startPolling(options?: { dropPendingUpdates?: boolean; onStart?: (me: UserFromGetMe) => void }): Promise<void>;
   stopPolling(): Promise<void>;
+  /** The volunteers' group, when `TELEGRAM_VOLUNTEER_CHAT_ID` is set. */
+  volunteersGroup?: VolunteersGroup;
 }
 
 export function createTelegramChannel(
@@ -49,13 +56,26 @@ export function createTelegramChannel(
     client: { apiRoot: config.apiRoot, timeoutSeconds: 45 },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
+  const now = options.now ?? (() => new Date());
+  const group =
+    config.volunteerChatId && options.volunteers
+      ? createVolunteersGroup({
+          api: bot.api,
+          chatId: config.volunteerChatId,
+          botId: botIdOf(config.botToken),
+          logger,
+          now,
+          ...options.volunteers,
+        })
+      : undefined;
+  const onVolunteerChatUpdate = options.onVolunteerChatUpdate ?? group?.receive;
   const receive = createUpdateReceiver({
     core,
     api: bot.api,
     logger,
-    now: options.now ?? (() => new Date()),
+    now,
     ...(config.volunteerChatId ? { volunteerChatId: config.volunteerChatId } : {}),
-    ...(options.onVolunteerChatUpdate ? { onVolunteerChatUpdate: options.onVolunteerChatUpdate } : {}),
+    ...(onVolunteerChatUpdate ? { onVolunteerChatUpdate } : {}),
   });
 
   // Long polling: nobody to answer first, so the work runs now, in order.
@@ -73,6 +93,7 @@ export function createTelegramChannel(
     mount: '/webhooks/telegram',
     routes,
     sender: createTelegramSender(bot.api, { logger }),
+    ...(group ? { caseEvents: group.caseEvents, moreSenders: [group.sender], sweep: () => group.sweep(), volunteersGroup: group } : {}),
     bot,
     async startPolling(pollingOptions = {}) {
       polling = true;
