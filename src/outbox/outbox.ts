@@ -92,6 +92,9 @@ const DELIVERY_COLUMNS = {
   externalIds: outbox.externalIds,
 };
 
+/** Pauses between tries to settle a round the database refused: about eight seconds in all. */
+const SETTLE_RETRY_MS = [100, 250, 500, 1_000, 2_000, 4_000];
+
 /** Creates the durable outbox over the `outbox` table. */
 export function createOutbox(options: OutboxOptions): Outbox {
   const { db, senders, logger, maxAttempts } = options;
@@ -146,11 +149,31 @@ export function createOutbox(options: OutboxOptions): Outbox {
         }
       }),
     );
-    await settleAll(db, settlements, claimed[0]!.leaseUntil, now());
+    await settleRound(settlements, claimed[0]!.leaseUntil);
     // Holding and unreachable people touch several rows: after the round's own rows are settled.
     for (const task of afterwards) await task();
     if (undelivered.length > 0 && options.onUndelivered) {
       await options.onUndelivered(undelivered).catch((error: unknown) => logger.error('outbox.undelivered_hook_failed', { error }));
+    }
+  }
+
+  /**
+   * Settles a round, trying again for a few seconds when the database cannot be reached: the sends
+   * have happened, and a row left unsettled is sent again when its lease ends — the person would get
+   * it twice. The statement only touches rows still leased to this round, so a second try after a
+   * first that did commit changes nothing. A database away for longer than this leaves the duplicate
+   * possible (delivery is at least once when a platform's answer cannot be recorded).
+   */
+  async function settleRound(settlements: Settlement[], lease: Date): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await settleAll(db, settlements, lease, now());
+      } catch (error) {
+        const delay = SETTLE_RETRY_MS[attempt];
+        if (delay === undefined || now().getTime() + delay >= lease.getTime()) throw error;
+        logger.warn('outbox.settle_retry', { attempt: attempt + 1, rows: settlements.length, error });
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
     }
   }
 
