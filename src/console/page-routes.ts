@@ -2,6 +2,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { html } from 'hono/html';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import type { GroupCheck } from '../channels/telegram/volunteers/check.js';
 import type { Content } from '../content/index.js';
 import { describeInbound } from '../core/messages.js';
 import { isLocale, type LocaleCode } from '../core/locales.js';
@@ -42,6 +43,8 @@ export interface PageRoutesDeps {
   now: () => Date;
   publicUrl?: string;
   releaseCases?: RemoveAccountOptions['releaseCases'];
+  /** The volunteers' Telegram group, when one is configured: the queue says when it cannot be used. */
+  volunteersGroup?: { status(): Promise<GroupCheck> };
 }
 
 /**
@@ -52,7 +55,7 @@ export interface PageRoutesDeps {
  * cookie or a URL (a person's identifier, a new sign-in link).
  */
 export function createPageRoutes(deps: PageRoutesDeps): Hono {
-  const { db, content, handoff, actions, now, publicUrl, releaseCases } = deps;
+  const { db, content, handoff, actions, now, publicUrl, releaseCases, volunteersGroup } = deps;
   const pages = new Hono();
 
   const flash = (c: Context, kind: Flash['kind'], text: string) => setFlash(c, { kind, text }, isHttps(c, publicUrl));
@@ -84,7 +87,7 @@ export function createPageRoutes(deps: PageRoutesDeps): Hono {
       cases,
       counts: { open: open.length, claimed: claimed.length, mine: mine.length },
       version: await queueVersion(db),
-      problems: await problems(db),
+      problems: await problems(db, volunteersGroup),
       now: now(),
       content,
     });
@@ -365,15 +368,24 @@ export function createPageRoutes(deps: PageRoutesDeps): Hono {
   return pages;
 }
 
-/** What everyone should see at the bottom of the queue: messages that did not go, and those never answered. */
-async function problems(db: Db): Promise<Html> {
+/**
+ * What everyone should see on the queue: a volunteers' group the bot cannot use (cases still work here,
+ * and what was meant for the group waits), messages that did not go, and those never answered.
+ */
+async function problems(db: Db, volunteersGroup?: { status(): Promise<GroupCheck> }): Promise<Html> {
+  const group = await volunteersGroup?.status();
   const stuck = await listUndelivered(db);
   const unprocessed = await listUnprocessed(db);
   const stamp = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
-  return html`${stuck.length > 0
+  const why = (s: (typeof stuck)[number]) =>
+    s.status !== 'held' ? 'failed' : s.channel === 'telegram-group' ? 'held (waiting for the bot’s rights in the volunteers’ group)' : 'held (waiting for the person to write)';
+  return html`${group && group.status !== 'ok'
+    ? html`<p class="flash flash-error" role="alert"><strong>The volunteers’ Telegram group cannot be used:</strong> ${group.problem}. Cases work here as usual; posts for the group wait and go out once it is fixed (<code>npm run telegram:webhook -- --info</code> checks it).</p>`
+    : ''}
+${stuck.length > 0
     ? html`<h2>Messages not delivered (${stuck.length})</h2><div class="scroll"><table><thead><tr><th>#</th><th>State</th><th>Channel</th><th>Attempts</th><th>Reason</th><th>Written (UTC)</th></tr></thead><tbody>
 ${stuck.map(
-        (s) => html`<tr><td>${s.id}</td><td>${s.status === 'held' ? 'held (waiting for the person to write)' : 'failed'}</td><td>${s.channel}</td><td>${s.attempts}</td><td>${s.lastError ?? ''}</td><td>${stamp(s.createdAt)}</td></tr>`,
+        (s) => html`<tr><td>${s.id}</td><td>${why(s)}</td><td>${s.channel}</td><td>${s.attempts}</td><td>${s.lastError ?? ''}</td><td>${stamp(s.createdAt)}</td></tr>`,
       )}
 </tbody></table></div>`
     : ''}

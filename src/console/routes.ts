@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { Config } from '../config/config.js';
+import type { GroupCheck } from '../channels/telegram/volunteers/check.js';
 import type { Content } from '../content/index.js';
 import type { Handoff } from '../handoff/service.js';
 import type { Logger } from '../logger.js';
@@ -22,6 +23,8 @@ export interface ConsoleDeps {
   content: Content;
   /** Cases as volunteers work them (shared with the volunteers' group). */
   handoff: Handoff;
+  /** The volunteers' Telegram group, when configured (its state is shown on the queue). */
+  volunteersGroup?: { status(): Promise<GroupCheck> };
   now?: () => Date;
 }
 
@@ -51,7 +54,7 @@ export function createConsoleRoutes(deps: ConsoleDeps): Hono {
   routes.route('/leaflets', createLeafletRoutes({ db, config, now }));
   routes.route('/', createAccountRoutes({ db, now, releaseCases, ...(publicUrl ? { publicUrl } : {}) }));
   routes.route('/api', createCaseApi({ db, handoff, actions, now }));
-  routes.route('/', createPageRoutes({ db, content, handoff, actions, now, releaseCases, ...(publicUrl ? { publicUrl } : {}) }));
+  routes.route('/', createPageRoutes({ db, content, handoff, actions, now, releaseCases, ...(publicUrl ? { publicUrl } : {}), ...(deps.volunteersGroup ? { volunteersGroup: deps.volunteersGroup } : {}) }));
 
   routes.get('/api/undelivered', async (c) => {
     const rows = await listUndelivered(db);

@@ -9,6 +9,7 @@ import type { FakeGraphApi } from '../support/fake-graph-api.js';
 import { test } from '../support/fixtures.js';
 import { startRelais, type TestRelais } from '../support/relais.js';
 import { signedInit, wa, webhookOf, whatsappEnv } from '../support/whatsapp-fixtures.js';
+import { signedIn } from '../console/helpers.js';
 
 /**
  * The volunteers' Telegram group end to end: people write to the bot (Telegram, WhatsApp), cases open,
@@ -416,6 +417,12 @@ describe('the volunteers’ group', () => {
     expect(held).toMatchObject({ status: 'held', lastError: expect.stringContaining('not enough rights to create a topic') });
     expect(await g.r.relais.volunteersGroup!.status()).toMatchObject({ status: 'refused' });
 
+    // The console's queue says so, and labels the group's held post for what it waits for.
+    const coordinator = await signedIn(g.r, { role: 'coordinator' }, g.clock());
+    const queue = await (await g.r.request('/console', { headers: { cookie: coordinator.cookie } })).text();
+    expect(queue).toContain('The volunteers’ Telegram group cannot be used:');
+    expect(queue).toContain('held (waiting for the bot’s rights in the volunteers’ group)');
+
     // The console works the case meanwhile.
     const [row] = await g.r.db.insert(volunteers).values({ name: 'Eva', email: 'eva@example.org', languages: ['fr'] }).returning();
     const eva: Actor = { id: row!.id, name: 'Eva', role: 'volunteer', languages: ['fr'] };
@@ -430,6 +437,7 @@ describe('the volunteers’ group', () => {
     fake.setBotRights(GROUP, { status: 'administrator', canManageTopics: true });
     await g.send(u.botInGroup(nextUpdateId(), GROUP, 'administrator'));
     expect(await g.r.relais.volunteersGroup!.status()).toMatchObject({ status: 'ok', title: 'Volunteers' });
+    expect(await (await g.r.request('/console', { headers: { cookie: coordinator.cookie } })).text()).not.toContain('Telegram group cannot be used');
     const [topic] = fake.topics(GROUP);
     expect(topic!.name).toBe(`#${caseId} · fr · ✋ Eva`);
     expect(g.posts(topic!.threadId).map((p) => p.text)).toEqual([
