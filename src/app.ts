@@ -88,6 +88,8 @@ export function createApp(deps: AppDeps): RelaisApp {
     logger,
     now,
     shareBatches: share,
+    // PGlite is one connection: a second batch in flight only waits for it, and cuts both batches short.
+    concurrency: database.driver === 'pglite' ? 1 : 2,
     caseEvents: tell,
     deliverSoon: share ? () => outbox.deliverSoon() : () => outbox.deliver().then(() => undefined),
     runEngine: (state, inbound, kase) => {
@@ -139,7 +141,7 @@ export function createApp(deps: AppDeps): RelaisApp {
   app.get('/healthz', healthHandler(database, logger));
   app.get('/metrics', metricsHandler(database));
   for (const channel of channels) app.route(channel.mount, channel.routes);
-  app.route('/console', createConsoleRoutes({ db, config, logger, content, handoff, now }));
+  app.route('/console', createConsoleRoutes({ db, config, logger, content, handoff, now, ...(volunteersGroup ? { volunteersGroup } : {}) }));
   app.get('/', (c) =>
     config.simulatorEnabled
       ? c.redirect('/chat')

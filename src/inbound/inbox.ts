@@ -104,23 +104,37 @@ export function createInbox(options: InboxOptions): Inbox {
     return n;
   }
 
+  /** Takes up to a batch of the people queued and not in flight, marking them in flight. */
+  function take(): PersonKey[] {
+    const batch: PersonKey[] = [];
+    for (const [key, person] of queued) {
+      if (inFlight.has(key)) continue;
+      queued.delete(key);
+      inFlight.add(key);
+      batch.push(person);
+      if (batch.length >= batchSize) break;
+    }
+    return batch;
+  }
+
   async function loop(): Promise<void> {
     for (;;) {
-      const batch: PersonKey[] = [];
-      for (const [key, person] of queued) {
-        if (inFlight.has(key)) continue;
-        queued.delete(key);
-        inFlight.add(key);
-        batch.push(person);
-        if (batch.length >= batchSize) break;
-      }
-      if (batch.length === 0) return;
-      const keys = new Set(batch.map(keyOf));
+      // Let the webhooks waiting on the event loop be read and recorded first, so their people join
+      // this batch. PGlite runs in this thread: while a batch is applied no request is even read, and
+      // without this turn each batch would hold the one person recorded since the last.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (takeable() === 0) return;
+      // The batch is taken once the transaction has its connection, not before: the people recorded
+      // while it waited for one join it. On PGlite (one connection for everything) taking it earlier
+      // made each batch one person long, every transaction alternating with one webhook's insert.
+      let batch: PersonKey[] = [];
       try {
-        await applyOrIsolate(batch);
+        await applyOrIsolate(() => (batch = take()));
       } finally {
-        for (const key of keys) inFlight.delete(key);
+        for (const person of batch) inFlight.delete(keyOf(person));
       }
+      if (batch.length === 0) continue;
+      const keys = new Set(batch.map(keyOf));
       // Committed: the replies go out while the next batch is applied; the callers learn it is done
       // once their replies were handed to the platforms (the web chat reads them right after).
       void deliverSoon()
@@ -144,25 +158,34 @@ export function createInbox(options: InboxOptions): Inbox {
    * One transaction for the whole batch. If it fails (a database error), each person is tried alone,
    * so one poisoned update costs only its own person an attempt, never everybody else's answer.
    */
-  async function applyOrIsolate(batch: PersonKey[]): Promise<void> {
+  async function applyOrIsolate(people: PersonKey[] | (() => PersonKey[])): Promise<void> {
+    let batch = typeof people === 'function' ? [] : people;
     try {
-      await applyInTransaction(batch);
+      await applyInTransaction(() => (batch = typeof people === 'function' ? people() : people));
       return;
     } catch (error) {
+      // The transaction failed before it took anyone (the database is away): take them now, so they
+      // leave the queue as failed attempts (the sweep comes back to them) instead of being retried at once.
+      if (batch.length === 0 && typeof people === 'function') batch = people();
+      if (batch.length === 0) return;
       if (batch.length === 1) return noteFailure(batch[0]!, error);
       logger.warn('inbox.batch_failed', { people: batch.length, error });
     }
     for (const person of batch) {
       try {
-        await applyInTransaction([person]);
+        await applyInTransaction(() => [person]);
       } catch (error) {
         await noteFailure(person, error);
       }
     }
   }
 
-  async function applyInTransaction(batch: PersonKey[]): Promise<void> {
-    const outcome = await db.transaction((tx) => applyBatch(tx, batch, runEngine, now(), maxAttempts, caseEvents));
+  /** Applies the batch `people()` returns, called once the transaction holds its connection. */
+  async function applyInTransaction(people: () => PersonKey[]): Promise<void> {
+    const outcome = await db.transaction(async (tx) => {
+      const batch = people();
+      return batch.length === 0 ? { failed: [] } : applyBatch(tx, batch, runEngine, now(), maxAttempts, caseEvents);
+    });
     for (const failure of outcome.failed) {
       logger.error('inbox.engine_failed', { eventId: failure.eventId, person: logger.hash(failure.personKey), error: failure.error });
     }
