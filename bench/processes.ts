@@ -86,7 +86,9 @@ export function spawnServer(args: string[], env: Record<string, string>, logFile
   try {
     const base: Record<string, string> = {};
     for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) if (process.env[key]) base[key] = process.env[key]!;
-    return track(spawn(process.execPath, args, { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', log, log] }));
+    // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": flags for the servers' Node only.
+    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    return track(spawn(process.execPath, [...nodeArgs, ...args], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', log, log] }));
   } finally {
     closeSync(log);
   }

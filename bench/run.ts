@@ -18,6 +18,7 @@
  *                    [--only postgres|pglite] [--scenarios bare,grammy,telegram,whatsapp]
  *                    [--open <scenarios>|none] [--repeat 1] [--direct]
  *   BENCH_DATABASE_URL=postgres://… (default postgres://postgres@127.0.0.1:5432/test)
+ *   BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (Node flags for the servers measured)
  */
 import { PGlite } from '@electric-sql/pglite';
 import type { ChildProcess } from 'node:child_process';

@@ -6,6 +6,7 @@ import { createLogger, loggerOptions, type Logger } from '../logger.js';
 import { openDatabase, type DatabaseHandle } from '../storage/database.js';
 import { migrateDatabase } from '../storage/migrate.js';
 import { DatabaseInUseError, lockDataDir } from './data-dir-lock.js';
+import { graphFetch } from '../channels/whatsapp/node-transport.js';
 
 export interface BootedRelais {
   config: Config;
@@ -44,7 +45,7 @@ export async function bootRelais(env: NodeJS.ProcessEnv, options: BootOptions = 
     database,
     content: loadContent(),
     logger,
-    ...(options.channelOptions ? { channelOptions: options.channelOptions } : {}),
+    channelOptions: { ...options.channelOptions, whatsapp: { fetch: graphFetch(), ...options.channelOptions?.whatsapp } },
   });
   const startupMs = Math.round(performance.now() - started);
 

@@ -29,13 +29,7 @@ export async function verifyWhatsAppSignature(
   const signature = hexToBytes(match[1]!);
   const bytes = rawBody instanceof Uint8Array ? rawBody : new Uint8Array(rawBody);
 
-  const key = await crypto.subtle.importKey(
-    'raw',
-    encoder.encode(appSecret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['verify'],
-  );
+  const key = await hmacKey(appSecret);
   if (await crypto.subtle.verify('HMAC', key, signature, bytes)) return true;
 
   // Only bodies with non-ASCII bytes have a second, escaped form worth trying.
@@ -47,6 +41,18 @@ export async function verifyWhatsAppSignature(
     return false; // not UTF-8: Meta never sends that, so there is no escaped form to check
   }
   return crypto.subtle.verify('HMAC', key, signature, encoder.encode(escapeNonAscii(text)));
+}
+
+/** Imported once per secret (a handful per process at most): importing costs as much as verifying. */
+const keys = new Map<string, ReturnType<typeof crypto.subtle.importKey>>();
+function hmacKey(appSecret: string): ReturnType<typeof crypto.subtle.importKey> {
+  let key = keys.get(appSecret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', encoder.encode(appSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    key.catch(() => keys.delete(appSecret));
+    keys.set(appSecret, key);
+  }
+  return key;
 }
 
 /**
