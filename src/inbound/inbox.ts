@@ -84,11 +84,15 @@ export function createInbox(options: InboxOptions): Inbox {
   const inFlight = new Set<string>();
   const waiters: Waiter[] = [];
   let loops = 0;
+  /** Loops that will take a batch but have not yet (each serves at least one queued person). */
+  let waiting = 0;
 
   const keyOf = (k: PersonKey) => `${k.channel}\u0000${k.externalKey}`;
 
   function kick() {
-    while (loops < concurrency && takeable() > 0) {
+    // A loop started here takes its batch a moment later (see loop): count those not yet served, so
+    // one queued person does not start two loops, one of them for an empty transaction.
+    while (loops < concurrency && takeable() > waiting) {
       loops++;
       void loop().finally(() => {
         loops--;
@@ -119,18 +123,26 @@ export function createInbox(options: InboxOptions): Inbox {
 
   async function loop(): Promise<void> {
     for (;;) {
-      // Let the webhooks waiting on the event loop be read and recorded first, so their people join
-      // this batch. PGlite runs in this thread: while a batch is applied no request is even read, and
-      // without this turn each batch would hold the one person recorded since the last.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (takeable() === 0) return;
-      // The batch is taken once the transaction has its connection, not before: the people recorded
-      // while it waited for one join it. On PGlite (one connection for everything) taking it earlier
-      // made each batch one person long, every transaction alternating with one webhook's insert.
+      waiting++;
+      let took = false;
+      const takeNow = () => {
+        if (!took) waiting--;
+        took = true;
+        return take();
+      };
       let batch: PersonKey[] = [];
       try {
-        await applyOrIsolate(() => (batch = take()));
+        // Let the webhooks waiting on the event loop be read and recorded first, so their people join
+        // this batch. PGlite runs in this thread: while a batch is applied no request is even read,
+        // and without this turn each batch would hold the one person recorded since the last.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (takeable() === 0) return;
+        // The batch is taken once the transaction has its connection, not before: the people recorded
+        // while it waited for one join it. On PGlite (one connection for everything) taking it earlier
+        // made each batch one person long, every transaction alternating with one webhook's insert.
+        await applyOrIsolate(() => (batch = takeNow()));
       } finally {
+        if (!took) waiting--;
         for (const person of batch) inFlight.delete(keyOf(person));
       }
       if (batch.length === 0) continue;
