@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/index.js';
+import { browserAvailable, launchChromium } from '../support/browser.js';
 import { startRelaisProcess, type RelaisProcess } from '../support/process.js';
 
 /**
@@ -13,11 +13,7 @@ import { startRelaisProcess, type RelaisProcess } from '../support/process.js';
  * sign-in link it prints, the queue, a case, claim, reply, close; the person on the other side is the
  * local web chat's API. Skipped where Chromium is not installed, unless RELAIS_BROWSER_TESTS=required.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.RELAIS_BROWSER_TESTS === 'required') {
-  throw new Error(`RELAIS_BROWSER_TESTS=required but no browser at ${CHROMIUM}`);
-}
+const available = browserAvailable('the volunteer console in Chromium');
 
 const content = loadContent();
 
@@ -78,10 +74,7 @@ describe.skipIf(!available)('the volunteer console in Chromium, against the runn
     dataDir = await mkdtemp(join(tmpdir(), 'relais-console-browser-'));
     server = await startRelaisProcess({ DATA_DIR: dataDir, SIMULATOR_ENABLED: 'true', OUTBOX_SWEEP_INTERVAL_MS: '1000' });
     await server.healthy(60_000);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {

@@ -1,8 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContent, loadContent, SHIPPED_FILES } from '../../src/content/index.js';
@@ -11,6 +10,7 @@ import type { TopicsFile } from '../../src/content/schema.js';
 import { LOCALES, type LocaleCode } from '../../src/core/locales.js';
 import { LAYOUTS, renderLeafletPage, type LeafletRequest } from '../../src/leaflets/page.js';
 import { signedIn } from '../console/helpers.js';
+import { browserAvailable, launchChromium } from '../support/browser.js';
 import { startRelais, type TestRelais } from '../support/relais.js';
 
 /**
@@ -22,7 +22,6 @@ import { startRelais, type TestRelais } from '../support/relais.js';
  * folding the shaped forms (NFKC) and reversing them; Tigrinya and Latin text compare as written.
  * Skipped where Chromium is not installed, unless RELAIS_BROWSER_TESTS=required (CI).
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Fonts for Arabic script and Ethiopic, as fontconfig (which Chromium asks) knows them. */
 function hasFontFor(lang: string): boolean {
   try {
@@ -31,15 +30,9 @@ function hasFontFor(lang: string): boolean {
     return false;
   }
 }
-const missing = [
-  !existsSync(CHROMIUM) && `no browser at ${CHROMIUM} (apt-get install chromium)`,
+const available = browserAvailable('leaflets printed by Chromium', [
   !(hasFontFor('ar') && hasFontFor('ti')) && 'no font for Arabic or Ethiopic (apt-get install fonts-noto-core)',
-].filter((m): m is string => typeof m === 'string');
-const available = missing.length === 0;
-if (!available && process.env.RELAIS_BROWSER_TESTS === 'required') {
-  throw new Error(`RELAIS_BROWSER_TESTS=required but ${missing.join(', ')}`);
-}
-if (!available) console.warn(`leaflets printed by Chromium: skipped, ${missing.join(', ')}`);
+]);
 
 const content = loadContent();
 const topics = SHIPPED_FILES.topics as TopicsFile;
@@ -101,10 +94,7 @@ describe.skipIf(!available)('leaflets printed by Chromium', () => {
   let base: string;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run'],
-    });
+    browser = await launchChromium();
     relais = await startRelais({ env: { TELEGRAM_BOT_USERNAME: 'Relais_AnafeBot', WHATSAPP_DISPLAY_NUMBER: '33612345678', ASSOCIATION_NAME: 'Anafé' } });
     await new Promise<void>((resolve) => {
       server = serve({ fetch: relais.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {

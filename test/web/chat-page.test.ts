@@ -1,9 +1,9 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/index.js';
+import { browserAvailable, launchChromium } from '../support/browser.js';
 import { startRelais, type TestRelais } from '../support/relais.js';
 
 /**
@@ -11,11 +11,7 @@ import { startRelais, type TestRelais } from '../support/relais.js';
  * Node server. Skipped where Chromium is not installed (a fresh machine); CI installs it and sets
  * RELAIS_BROWSER_TESTS=required so that a missing browser fails instead.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.RELAIS_BROWSER_TESTS === 'required') {
-  throw new Error(`RELAIS_BROWSER_TESTS=required but no browser at ${CHROMIUM}`);
-}
+const available = browserAvailable('the /chat page in Chromium');
 
 describe.skipIf(!available)('the /chat page in Chromium', () => {
   let browser: Browser;
@@ -24,10 +20,7 @@ describe.skipIf(!available)('the /chat page in Chromium', () => {
   let base: string;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
