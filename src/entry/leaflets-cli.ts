@@ -1,13 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, parseConfig } from '../config/config.js';
 import { loadContent, SHIPPED_FILES } from '../content/index.js';
 import { topicsFileSchema } from '../content/schema.js';
 import { isLocale, LOCALES, type LocaleCode } from '../core/locales.js';
 import { LAYOUTS, type Layout } from '../leaflets/page.js';
 import { printSet } from '../leaflets/print-set.js';
 import { createReach } from '../leaflets/reach.js';
+import { readConfigOrSay } from './read-config.js';
 
 /**
  * `npm run leaflets -- --out DIR`: the leaflets as self-contained HTML files for a print shop, the same
@@ -57,16 +57,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  let config;
-  try {
-    config = parseConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
+  const config = readConfigOrSay(process.env);
+  if (!config) return 1;
   const reach = await createReach(config)();
   if (reach.telegram.status === 'missing' && reach.whatsapp.status === 'missing') {
     console.error(`Nothing to link to: a leaflet needs a Telegram bot or a WhatsApp number.\n  ${reach.telegram.why}\n  ${reach.whatsapp.why}`);

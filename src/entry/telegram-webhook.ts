@@ -1,7 +1,7 @@
 import { Api, GrammyError, HttpError } from 'grammy';
-import { ConfigError, parseConfig } from '../config/config.js';
 import { botIdOf, checkVolunteerGroup, describeGroupCheck } from '../channels/telegram/volunteers/check.js';
 import { describeWebhookInfo, setTelegramWebhook } from '../channels/telegram/webhook-setup.js';
+import { readConfigOrSay } from './read-config.js';
 
 /**
  * `npm run telegram:webhook [-- --drop-pending-updates | --info | --delete]`
@@ -24,16 +24,8 @@ async function main(argv: string[]): Promise<number> {
     return unknown.length > 0 ? 2 : 0;
   }
 
-  let config;
-  try {
-    config = parseConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
+  const config = readConfigOrSay(process.env);
+  if (!config) return 1;
   if (!config.telegram) {
     console.error('Telegram is off: set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET.');
     return 1;

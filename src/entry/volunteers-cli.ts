@@ -7,11 +7,12 @@ import {
   signInUrl,
   type Actor,
 } from '../console/auth/accounts.js';
-import { ConfigError, parseConfig, type Config } from '../config/config.js';
+import type { Config } from '../config/config.js';
 import { getVolunteerByEmail, listVolunteers, volunteerInput, type Volunteer } from '../handoff/volunteers.js';
 import type { Db } from '../storage/database.js';
 import { openRelaisDatabase } from './boot.js';
 import { DatabaseInUseError } from './data-dir-lock.js';
+import { readConfigOrSay } from './read-config.js';
 
 /**
  * `npm run volunteers -- <command>`: volunteer accounts from the command line, on DATABASE_URL or the
@@ -97,16 +98,8 @@ async function main(argv: string[]): Promise<number> {
     input = parsed.data;
   }
 
-  let config: Config;
-  try {
-    config = parseConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
+  const config = readConfigOrSay(process.env);
+  if (!config) return 1;
 
   let database;
   try {
