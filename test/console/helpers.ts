@@ -65,3 +65,16 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 export function json(method: string, body: unknown, headers: Record<string, string> = {}): RequestInit {
   return { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
+
+export const HOUR = 3_600_000;
+
+/** A clock the test moves: sessions and links are checked against `now()`. */
+export function clock(start = new Date('2026-11-30T09:00:00Z')) {
+  let at = start.getTime();
+  return {
+    now: () => new Date(at),
+    advance: (ms: number) => {
+      at += ms;
+    },
+  };
+}

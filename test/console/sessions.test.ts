@@ -4,19 +4,7 @@ import { authenticate, requireCoordinator } from '../../src/console/auth/middlew
 import { createThrottle } from '../../src/console/auth/throttle.js';
 import { removeAccount } from '../../src/console/auth/accounts.js';
 import { startRelais } from '../support/relais.js';
-import { apiToken, bearer, json, newAccount, signIn, signedIn } from './helpers.js';
-
-const HOUR = 3_600_000;
-
-function clock(start = new Date('2026-11-30T09:00:00Z')) {
-  let at = start.getTime();
-  return {
-    now: () => new Date(at),
-    advance: (ms: number) => {
-      at += ms;
-    },
-  };
-}
+import { apiToken, bearer, clock, HOUR, json, newAccount, signIn, signedIn } from './helpers.js';
 
 describe('sessions', () => {
   it('slide while used (12 idle hours), and end after 12 idle hours, clearing the cookie', async () => {

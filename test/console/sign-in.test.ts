@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readAudit } from '../../src/privacy/audit.js';
 import { startRelais } from '../support/relais.js';
-import { apiToken, bearer, newAccount, signIn } from './helpers.js';
-
-const HOUR = 3_600_000;
-
-/** A clock the test moves. */
-function clock(start = new Date('2026-11-30T09:00:00Z')) {
-  let at = start.getTime();
-  return {
-    now: () => new Date(at),
-    advance: (ms: number) => {
-      at += ms;
-    },
-  };
-}
+import { apiToken, bearer, clock, HOUR, newAccount, signIn } from './helpers.js';
 
 describe('sign-in links', () => {
   it('GET shows "Sign in as <name>" with a POST form and does not use the link (link previews fetch URLs)', async () => {

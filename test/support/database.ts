@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { openDatabase, type DatabaseHandle } from '../../src/storage/database.js';
 import { migrateDatabase } from '../../src/storage/migrate.js';
+import { createServerDatabase } from './postgres-server.js';
 
 /**
  * One real database per vitest worker, reset between tests.
@@ -36,23 +37,9 @@ async function create(): Promise<DatabaseHandle> {
     await migrateDatabase(handle);
     return handle;
   }
-  const workerUrl = await createWorkerDatabase(url);
+  const workerUrl = await createServerDatabase(url);
   const handle = await openDatabase({ url: workerUrl, maxConnections: 8 });
   await migrateDatabase(handle);
   return handle;
 }
 
-async function createWorkerDatabase(url: string): Promise<string> {
-  const { default: postgres } = await import('postgres');
-  const base = new URL(url);
-  const name = `${base.pathname.replace(/^\//, '') || 'test'}_w${process.env.VITEST_POOL_ID ?? '0'}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.unsafe(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  base.pathname = `/${name}`;
-  return base.toString();
-}

@@ -34,12 +34,13 @@ async function probe(): Promise<string | undefined> {
 
 /**
  * A fresh, empty database of its own on the server: `<base>_<suffix>_w<pool id>` (so parallel
- * workers, and the per-worker databases of test/support/database.ts, never meet). Returns its URL.
+ * workers never meet; without a suffix, `<base>_w<pool id>` is the worker's database of
+ * test/support/database.ts). Returns its URL.
  */
-export async function createServerDatabase(url: string, suffix: string): Promise<string> {
+export async function createServerDatabase(url: string, suffix?: string): Promise<string> {
   const { default: postgres } = await import('postgres');
   const base = new URL(url);
-  const name = `${base.pathname.replace(/^\//, '') || 'test'}_${suffix}_w${process.env.VITEST_POOL_ID ?? '0'}`;
+  const name = [base.pathname.replace(/^\//, '') || 'test', suffix, `w${process.env.VITEST_POOL_ID ?? '0'}`].filter(Boolean).join('_');
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`drop database if exists "${name}" with (force)`);
