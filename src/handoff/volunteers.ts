@@ -28,7 +28,8 @@ export interface Volunteer {
 /** A transaction: the changes that must not leave the association without a coordinator take one. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-const columns = {
+/** A volunteer's columns, as `Volunteer`: also what the console's credentials read beside their own. */
+export const volunteerColumns = {
   id: volunteers.id,
   name: volunteers.name,
   email: volunteers.email,
@@ -99,20 +100,20 @@ export type VolunteerChange = z.input<typeof volunteerChange>;
 /** The active accounts, coordinators first, then by name. */
 export async function listVolunteers(db: DbOrTx): Promise<Volunteer[]> {
   return db
-    .select(columns)
+    .select(volunteerColumns)
     .from(volunteers)
     .where(active)
     .orderBy(sql`${volunteers.role} = 'coordinator' desc`, asc(volunteers.name), asc(volunteers.id));
 }
 
 export async function getVolunteer(db: DbOrTx, id: number): Promise<Volunteer | undefined> {
-  const [row] = await db.select(columns).from(volunteers).where(and(eq(volunteers.id, id), active));
+  const [row] = await db.select(volunteerColumns).from(volunteers).where(and(eq(volunteers.id, id), active));
   return row;
 }
 
 export async function getVolunteerByEmail(db: DbOrTx, email: string): Promise<Volunteer | undefined> {
   const [row] = await db
-    .select(columns)
+    .select(volunteerColumns)
     .from(volunteers)
     .where(and(eq(volunteers.email, email.trim().toLowerCase()), active));
   return row;
@@ -121,7 +122,7 @@ export async function getVolunteerByEmail(db: DbOrTx, email: string): Promise<Vo
 /** Who a member of the volunteers' Telegram group is, if they have an active account. */
 export async function getVolunteerByTelegramUserId(db: DbOrTx, telegramUserId: string | number): Promise<Volunteer | undefined> {
   const [row] = await db
-    .select(columns)
+    .select(volunteerColumns)
     .from(volunteers)
     .where(and(eq(volunteers.telegramUserId, String(telegramUserId)), active));
   return row;
@@ -184,7 +185,7 @@ export async function addVolunteer(db: DbOrTx, input: VolunteerInput): Promise<A
     .update(volunteers)
     .set({ name, languages, role, telegramUserId, removedAt: null })
     .where(and(eq(volunteers.email, email), sql`${volunteers.removedAt} is not null`))
-    .returning(columns);
+    .returning(volunteerColumns);
   if (reactivated) return { status: 'added', volunteer: reactivated, reactivated: true };
 
   // Two additions racing for one address or Telegram id: the unique indexes decide, the loser is told.
@@ -192,7 +193,7 @@ export async function addVolunteer(db: DbOrTx, input: VolunteerInput): Promise<A
     .insert(volunteers)
     .values({ name, email, languages, role, telegramUserId })
     .onConflictDoNothing()
-    .returning(columns);
+    .returning(volunteerColumns);
   if (created) return { status: 'added', volunteer: created, reactivated: false };
   const byEmail = await getVolunteerByEmail(db, email);
   if (byEmail) return { status: 'email-taken', volunteer: byEmail };
@@ -228,7 +229,7 @@ export async function updateVolunteer(tx: Tx, id: number, change: VolunteerChang
       ...(parsed.telegramId !== undefined ? { telegramUserId: parsed.telegramId } : {}),
     })
     .where(and(eq(volunteers.id, id), active))
-    .returning(columns);
+    .returning(volunteerColumns);
   return updated ? { status: 'updated', volunteer: updated } : { status: 'not-found' };
 }
 
@@ -251,7 +252,7 @@ export async function removeVolunteer(tx: Tx, id: number, at: Date): Promise<Rem
     .update(volunteers)
     .set({ removedAt: at, telegramUserId: null })
     .where(and(eq(volunteers.id, id), active))
-    .returning(columns);
+    .returning(volunteerColumns);
   return removed ? { status: 'removed', volunteer: { ...removed, telegramUserId: current.telegramUserId } } : { status: 'not-found' };
 }
 

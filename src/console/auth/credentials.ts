@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Volunteer } from '../../handoff/volunteers.js';
+import { volunteerColumns, type Volunteer } from '../../handoff/volunteers.js';
 import type { DbOrTx } from '../../storage/database.js';
 import { credentials, volunteers } from '../../storage/schema.js';
 import { hashSecret, looksLikeSecret, newSecret } from './secrets.js';
@@ -25,14 +25,7 @@ export const SIGN_IN_LINK_TTL_MS = 24 * 60 * 60 * 1000;
 export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
 export const SESSION_MAX_MS = 7 * 24 * 60 * 60 * 1000;
 
-const volunteer = {
-  id: volunteers.id,
-  name: volunteers.name,
-  email: volunteers.email,
-  role: volunteers.role,
-  languages: volunteers.languages,
-  telegramUserId: volunteers.telegramUserId,
-};
+const volunteer = volunteerColumns;
 
 const ofActiveVolunteer = and(eq(volunteers.id, credentials.volunteerId), isNull(volunteers.removedAt));
 
