@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import worker, { type WorkerEnv } from '../../src/entry/worker.js';
+import { NO_SERVER_REASON, serverUrl } from '../support/postgres-server.js';
 
 /**
  * The Worker entry, run in Node (the same code workerd runs; `npm run smoke:worker` runs it under
  * workerd itself). It needs PostgreSQL: TEST_DATABASE_URL, else the local server if there is one.
  */
-const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const reachable = await (async () => {
-  const { default: postgres } = await import('postgres');
-  const probe = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
-  try {
-    await probe`select 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await probe.end({ timeout: 1 });
-  }
-})();
+const url = (await serverUrl()) ?? '';
 
 function context() {
   const pending: Promise<unknown>[] = [];
@@ -41,7 +30,7 @@ async function health(env: WorkerEnv): Promise<number> {
   return response.status;
 }
 
-describe.skipIf(!reachable)('the Worker entry', () => {
+describe.skipIf(!url)(`the Worker entry${url ? '' : ` (${NO_SERVER_REASON})`}`, () => {
   it('builds its app once per isolate, opens a connection per request, and rebuilds when a binding changes', async () => {
     const env: WorkerEnv = { HYPERDRIVE: { connectionString: url }, LOG_LEVEL: 'silent', SIMULATOR_ENABLED: 'true' };
     const first = await statements(env);
