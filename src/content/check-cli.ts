@@ -1,18 +1,21 @@
 /**
  * `npm run content:check`: prints a per-locale table (completeness, translation review), a
- * topic × locale review table, the stale translations, the points lawyers must verify, then every
- * problem, and exits non-zero when there is any. Stale translations are listed, not counted as
+ * topic × locale review table, the topics past their review-before date, the stale translations, the
+ * points lawyers must verify, then every problem, and exits non-zero when there is any. Stale translations are listed, not counted as
  * problems: a French change makes them stale until translators catch up, and the bot says so meanwhile.
  * Reads the same statically imported files the bot ships.
  */
 import { LOCALES } from '../core/locales.js';
-import { checkContent, completeness, reviewStatus } from './check.js';
+import { parisClock } from '../core/time.js';
+import { checkContent, completeness, overdueReviews, reviewStatus } from './check.js';
 import { formatProblem, SHIPPED_FILES } from './index.js';
 import { topicsFileSchema } from './schema.js';
 
 const problems = checkContent(SHIPPED_FILES);
 const rows = completeness(SHIPPED_FILES, problems);
 const review = reviewStatus(SHIPPED_FILES);
+const today = parisClock(new Date()).date;
+const overdue = new Set(review ? overdueReviews(review, today).map((t) => t.topic) : []);
 
 /** Columns padded to their widest cell (characters, not bytes: names are in eight scripts). */
 function printTable(table: string[][]): void {
@@ -59,7 +62,7 @@ if (review) {
       t.topic,
       t.legal === 'reviewed' ? `reviewed${t.reviewedBy ? ` (${t.reviewedBy})` : ''}` : 'needs review',
       t.reviewedOn ?? '—',
-      t.reviewBefore ?? '—',
+      t.reviewBefore ? `${t.reviewBefore}${overdue.has(t.topic) ? ' OVERDUE' : ''}` : '—',
       String(t.verify),
       ...codes.map((c) => t.cells[c]),
     ]),
@@ -67,6 +70,13 @@ if (review) {
     ['(leaflets)', '—', '—', '—', '—', ...codes.map((c) => review.leaflets[c])],
   ]);
   console.log('');
+
+  // Said loudly but not failed: a date passing must not break every build; the legal team acts on it.
+  if (overdue.size > 0) {
+    console.log(`${overdue.size} topic(s) past their review-before date (today is ${today} in Paris): the facts may have changed; the legal team should check them and move the date (review.reviewBefore in topics.json):`);
+    console.log(`  ${[...overdue].join(', ')}`);
+    console.log('');
+  }
 
   if (review.stale.length > 0) {
     console.log(`${review.stale.length} stale translation(s): the French changed since they were made. The bot shows the French beside them until they are updated (content:export, then content:import or content:stamp):`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkContent, completeness, LIMITS, reviewStatus } from './check.js';
+import { checkContent, completeness, LIMITS, overdueReviews, reviewStatus } from './check.js';
 import { buildContent, ContentError, formatProblem, loadContent, SHIPPED_FILES, type ContentProblem } from './index.js';
 import type { LocaleFile, TopicsFile } from './schema.js';
 
@@ -82,6 +82,19 @@ describe('the review tables', () => {
     const ids = ['b-help.label', ...topic(files, 'b-help').body];
     files.locales.ti!.reviews = Object.fromEntries(ids.map((id) => [id, { by: 'Yonas', on: '2026-12-05' }]));
     expect(reviewStatus(files)!.topics.find((t) => t.topic === 'b-help')!.cells.ti).toBe('R');
+  });
+
+  it('name the topics whose review-before date has passed, from the day after it', () => {
+    const files = structuredClone(SHIPPED_FILES) as unknown as { topics: TopicsFile; locales: Record<string, LocaleFile> };
+    const dated = (status: ReturnType<typeof reviewStatus>, today: string) => overdueReviews(status!, today).map((t) => t.topic);
+    topic(files, 'b-help').review = { ...topic(files, 'b-help').review!, reviewBefore: '2026-12-15' };
+    const status = reviewStatus(files);
+    expect(dated(status, '2026-12-15')).not.toContain('b-help');
+    expect(dated(status, '2026-12-16')).toContain('b-help');
+    // The shipped dates: nothing is overdue before the first of them, the asylum topics are after it.
+    expect(dated(reviewStatus(SHIPPED_FILES), '2026-11-30')).toEqual([]);
+    expect(dated(reviewStatus(SHIPPED_FILES), '2027-01-01')).toEqual(expect.arrayContaining(['h-asylum', 'h-asylum-refusal']));
+    expect(dated(reviewStatus(SHIPPED_FILES), '2027-01-01')).not.toContain('r-duration');
   });
 });
 

@@ -530,6 +530,14 @@ export interface ReviewStatus {
   stale: { locale: LocaleCode; message: string }[];
 }
 
+/**
+ * Topics whose review-before date has passed on `today` (YYYY-MM-DD, Paris): their facts were known to
+ * be changing (the EU Pact's rules in France, say) and the legal team must look again, then move the date.
+ */
+export function overdueReviews(status: ReviewStatus, today: string): TopicReviewRow[] {
+  return status.topics.filter((t) => t.reviewBefore !== undefined && t.reviewBefore < today);
+}
+
 /** Per locale and per topic, where the translations and the legal review stand (for `content:check`). */
 export function reviewStatus(files: ContentFiles): ReviewStatus | undefined {
   const parsed = parseContentFiles(files);
